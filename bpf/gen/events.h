@@ -551,7 +551,7 @@ _Static_assert(__builtin_offsetof(struct tracee_config, mntns_gt) == 56, "tracee
 _Static_assert(__builtin_offsetof(struct tracee_config, pidns_lt) == 64, "tracee_config.pidns_lt");
 _Static_assert(__builtin_offsetof(struct tracee_config, pidns_gt) == 72, "tracee_config.pidns_gt");
 _Static_assert(__builtin_offsetof(struct tracee_config, start_ns) == 80, "tracee_config.start_ns");
-_Static_assert(sizeof(struct tracee_config) == 104, "tracee_config size");
+_Static_assert(sizeof(struct tracee_config) == 88, "tracee_config size");
 
 /* wire type of each syscall argument, ARG_NONE-padded */
 static const __u8 syscall_arg_types[512][8] = {

@@ -606,7 +606,7 @@ export const CONFIG: ContextField[] = ctx([
   ["pidns_gt", "u64"],
   ["start_ns", "u64"], // bpf_ktime at start: pid=new is "exec'd after this"
 ]);
-export const CONFIG_SIZE = 104;
+export const CONFIG_SIZE = 88;
 
 export const FILTER = {
   uid: 1 << 0, pid: 1 << 1, mntns: 1 << 2, pidns: 1 << 3, uts: 1 << 4, comm: 1 << 5,

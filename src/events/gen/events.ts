@@ -876,5 +876,5 @@ export const CFG = {
   pidns_lt: 64,
   pidns_gt: 72,
   start_ns: 80,
-  size: 104,
+  size: 88,
 } as const;
