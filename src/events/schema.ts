@@ -618,7 +618,7 @@ export const OPTION = {
   capture_write: 1 << 3, capture_exec: 1 << 4, capture_mem: 1 << 5,
 } as const;
 
-/** Value bits of `events_map` (event id -> flags). */
+/** Value bits of `chosen_events_map` (event id -> flags). */
 export const EVENT_FLAG = { submit: 1 << 0, essential: 1 << 1 } as const;
 
 /** Kernel-side counters in `stats_map` (per-CPU array), reported at exit. */
