@@ -566,9 +566,15 @@ export const SYS_ENTER = 1000;
 export const SYS_EXIT = 1001;
 export const MAX_SYSCALL_ID = LIMITS.syscallSlots - 1;
 
+/** Set order as the original lists it: default, syscalls, then the rest. */
+function syscallSets(sets: string): string[] {
+  const rest = sets.split(" ").filter((x) => x && x !== "default");
+  return [...(sets.split(" ").includes("default") ? ["default"] : []), "syscalls", ...rest];
+}
+
 export const EVENTS: readonly EventDef[] = [
   ...SYSCALL_TABLE.map(([id, name, sets, p]): EventDef => ({
-    id, name, sets: ["syscalls", ...sets.split(" ").filter(Boolean)], params: params(p), hook: { kind: "syscall" },
+    id, name, sets: syscallSets(sets), params: params(p), hook: { kind: "syscall" },
   })),
   ...OTHER_EVENTS.map(([id, name, sets, p, hook, essential]): EventDef => ({
     id, name, sets: sets.split(" ").filter(Boolean), params: params(p), hook, ...(essential ? { essential } : {}),

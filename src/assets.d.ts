@@ -1,0 +1,5 @@
+// Module declarations for the files embedded with `import ... with { type: "file" }`.
+declare module "*.o" { const path: string; export default path; }
+declare module "*.wasm" { const path: string; export default path; }
+declare module "*.so.1" { const path: string; export default path; }
+declare const TRACEE_VERSION: string | undefined;

@@ -1,0 +1,19 @@
+// The one consola instance; it writes everything to stderr, because stdout carries events only.
+import { createConsola, type ConsolaInstance } from "consola";
+
+export const log: ConsolaInstance = createConsola({
+  stdout: process.stderr,
+  stderr: process.stderr,
+  level: 3, // info; --debug raises it to 4
+  formatOptions: { date: false, colors: process.stderr.isTTY === true },
+});
+
+export function setDebug(on: boolean): void {
+  log.level = on ? 4 : 3;
+}
+
+/** libbpf's own messages: warnings stay visible, the rest only with --debug. */
+export function libbpfLog(level: number, msg: string): void {
+  if (level === 0) log.warn(`libbpf: ${msg}`);
+  else log.debug(`libbpf: ${msg}`);
+}

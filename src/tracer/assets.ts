@@ -1,0 +1,15 @@
+// The files embedded in the executable (BPF object, WASM decoder, libbpf and its libraries), read into memory.
+import bpfObject from "../../dist/embed/tracee.bpf.o" with { type: "file" };
+import decoderWasm from "../../dist/embed/decoder.wasm" with { type: "file" };
+import libbpf from "../../dist/embed/libbpf.so.1" with { type: "file" };
+import libelf from "../../dist/embed/libelf.so.1" with { type: "file" };
+import libz from "../../dist/embed/libz.so.1" with { type: "file" };
+import type { EmbeddedLibs } from "../../ffi/loader.ts";
+
+const bytes = async (p: string) => new Uint8Array(await Bun.file(p).arrayBuffer());
+
+export const embeddedObject = () => bytes(bpfObject);
+export const embeddedDecoder = () => bytes(decoderWasm);
+export async function embeddedLibs(): Promise<EmbeddedLibs> {
+  return { libz: await bytes(libz), libelf: await bytes(libelf), libbpf: await bytes(libbpf) };
+}

@@ -1,0 +1,103 @@
+// The one function that owns the kernel side's lifecycle: open, configure, load, attach, poll, detach, free.
+import type { Pointer } from "bun:ffi";
+import * as bpf from "../../ffi/libbpf.ts";
+import { BpfError } from "../../ffi/errors.ts";
+import { possibleCpus } from "../../ffi/libbpf.ts";
+import { KSTAT } from "../events/schema.ts";
+import { log } from "../log.ts";
+import { Poller } from "./poller.ts";
+import type { RingBatch } from "./poller-protocol.ts";
+
+export interface MapEntry { map: string; key: Uint8Array; value: Uint8Array }
+
+export interface TraceOptions {
+  object: Uint8Array;
+  objectName: string;
+  btfPath?: string;
+  /** struct tracee_config bytes for the `.rodata.cfg` section. */
+  config: Uint8Array;
+  /** Map entries written after load, before attach (chosen events, filters). */
+  entries: MapEntry[];
+  /** Decides per program whether to load it; programs it refuses are not even verified. */
+  wantProgram: (name: string, section: string) => boolean;
+  perfPages: number;
+  workerUrl: string;
+  onBatch: (batch: RingBatch) => void;
+  /** Called once everything is attached and the rings are being read. */
+  onReady: (info: { programs: string[]; unavailable: string[] }) => void | Promise<void>;
+}
+
+export type KernelStats = Record<(typeof KSTAT)[number], number>;
+
+export async function trace(o: TraceOptions, signal: AbortSignal): Promise<KernelStats> {
+  const obj = bpf.openObject(o.object, { objectName: o.objectName, btfPath: o.btfPath });
+  const links: Pointer[] = [];
+  let perf: bpf.PerfBuffer | null = null;
+  let poller: Poller | null = null;
+  let stats: KernelStats | null = null;
+  try {
+    bpf.setInitialValue(bpf.findMap(obj, ".rodata.cfg"), o.config);
+    const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
+    for (const x of progs) if (!o.wantProgram(x.name, x.section)) bpf.setAutoload(x.p, false);
+    bpf.loadObject(obj);
+
+    for (const e of o.entries) bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, e.map)), e.key, e.value, e.map);
+
+    const attached: string[] = [];
+    const unavailable: string[] = [];
+    for (const x of progs) {
+      if (!bpf.programAutoload(x.p)) continue;
+      try {
+        links.push(bpf.attachProgram(x.p));
+        attached.push(x.name);
+        log.debug(`attached ${x.name} (${x.section})`);
+      } catch (err) {
+        if (!(err instanceof BpfError)) throw err;
+        unavailable.push(x.name);
+        log.warn(`${x.section}: cannot attach on this kernel (${err.message}); its events are unavailable`);
+      }
+    }
+
+    const pageBytes = o.perfPages * 4096;
+    perf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, "events")), o.perfPages, Math.max(4096, pageBytes >> 3));
+    let failure: string | null = null;
+    poller = new Poller({
+      workerUrl: o.workerUrl,
+      epollFd: perf.epollFd,
+      rings: perf.rings,
+      onBatch: o.onBatch,
+      onError: (m) => {
+        failure = m;
+      },
+    });
+    await o.onReady({ programs: attached, unavailable });
+
+    await Promise.race([
+      new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true }))),
+      poller.done,
+    ]);
+    await poller.stop();
+    poller = null;
+    if (failure) throw new Error(`reading the perf rings failed: ${failure}`);
+    stats = readKernelStats(obj);
+    return stats;
+  } finally {
+    if (poller) await poller.stop().catch(() => {});
+    for (const l of links.reverse()) bpf.destroyLink(l);
+    if (perf) bpf.freePerfBuffer(perf);
+    bpf.closeObject(obj);
+  }
+}
+
+function readKernelStats(obj: Pointer): KernelStats {
+  const fd = bpf.mapFd(bpf.findMap(obj, "stats_map"));
+  const cpus = possibleCpus();
+  const vals = new BigUint64Array(cpus);
+  const out = {} as KernelStats;
+  KSTAT.forEach((name, i) => {
+    let sum = 0n;
+    if (bpf.mapLookup(fd, new Uint32Array([i]) as unknown as Uint8Array, new Uint8Array(vals.buffer))) for (const v of vals) sum += v;
+    out[name] = Number(sum);
+  });
+  return out;
+}
