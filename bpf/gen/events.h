@@ -443,7 +443,7 @@ enum event_id {
 	EV_INIT_NAMESPACES = 2000,
 };
 
-#define LIMIT_MAXARGS 8
+#define LIMIT_MAXARGS 10
 #define LIMIT_STRMAX 4096
 #define LIMIT_STRARRMAX 128
 #define LIMIT_ARGSARRMAX 8192
@@ -472,6 +472,7 @@ enum event_id {
 #define OPT_CAPTURE_WRITE 8u
 #define OPT_CAPTURE_EXEC 16u
 #define OPT_CAPTURE_MEM 32u
+#define OPT_CGROUP_V1 64u
 #define EVENT_FLAG_SUBMIT 1u
 #define EVENT_FLAG_ESSENTIAL 2u
 #define KSTAT_SUBMITTED 0
@@ -554,7 +555,7 @@ _Static_assert(__builtin_offsetof(struct tracee_config, start_ns) == 80, "tracee
 _Static_assert(sizeof(struct tracee_config) == 88, "tracee_config size");
 
 /* wire type of each syscall argument, ARG_NONE-padded */
-static const __u8 syscall_arg_types[512][8] = {
+static const __u8 syscall_arg_types[512][10] = {
 	[0] = {ARG_INT, ARG_POINTER, ARG_SIZE_T}, /* read */
 	[1] = {ARG_INT, ARG_POINTER, ARG_SIZE_T}, /* write */
 	[2] = {ARG_STR, ARG_INT, ARG_MODE_T}, /* open */

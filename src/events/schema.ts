@@ -34,7 +34,7 @@ export const ARG_FIXED_SIZE: Record<ArgTypeName, number> = {
 
 /** Limits shared by the kernel side and the decoder. */
 export const LIMITS = {
-  maxArgs: 8, // per event
+  maxArgs: 10, // per event: the most params any event has (sched_process_exec with env: 9, init_namespaces: 10)
   strMax: 4096, // bytes of one string, NUL excluded
   strArrMax: 128, // elements of argv/envp
   argsArrMax: 8192, // bytes of an exec argv/env area
@@ -622,6 +622,7 @@ export const FILTER = {
 export const OPTION = {
   exec_env: 1 << 0, stack_addresses: 1 << 1, detect_syscall: 1 << 2,
   capture_write: 1 << 3, capture_exec: 1 << 4, capture_mem: 1 << 5,
+  cgroup_v1: 1 << 6, // context cgroup_id = the first v1 controller's cgroup (subsys[0]), not the v2 one
 } as const;
 
 /** Value bits of `chosen_events_map` (event id -> flags). */
