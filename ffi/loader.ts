@@ -1,6 +1,6 @@
 // Loads the libz, libelf and libbpf copies embedded in the executable through memfd, in dependency order,
 // so that the host needs nothing but glibc; falls back to the system's libbpf.so.1 when asked to.
-import { dlopen } from "bun:ffi";
+import { dlopen, FFIType as T } from "bun:ffi";
 import { closeFd, memfdWithBytes } from "./libc.ts";
 import { openLibbpf } from "./libbpf.ts";
 
@@ -15,13 +15,19 @@ export function loadLibbpf(libs: EmbeddedLibs | null, log: (level: number, msg: 
     openLibbpf("libbpf.so.1", log);
     return "system libbpf.so.1";
   }
-  for (const [name, bytes] of [["libz.so.1", libs.libz], ["libelf.so.1", libs.libelf]] as const) {
-    const path = memfdWithBytes(name, bytes);
-    dlopen(path, {});
-    closeFd(Number(path.slice(path.lastIndexOf("/") + 1)));
+  // bun:ffi wants one symbol per library; these two exist in every version.
+  const probes = [
+    ["libz.so.1", libs.libz, { zlibVersion: { args: [], returns: T.cstring } }],
+    ["libelf.so.1", libs.libelf, { elf_version: { args: [T.u32], returns: T.u32 } }],
+  ] as const;
+  // glibc finds already-loaded objects by path name, so no memfd is closed (and its number reused) until all are in.
+  const paths: string[] = [];
+  for (const [name, bytes, symbols] of probes) {
+    paths.push(memfdWithBytes(name, bytes));
+    dlopen(paths[paths.length - 1], symbols);
   }
-  const path = memfdWithBytes("libbpf.so.1", libs.libbpf);
-  openLibbpf(path, log);
-  closeFd(Number(path.slice(path.lastIndexOf("/") + 1)));
+  paths.push(memfdWithBytes("libbpf.so.1", libs.libbpf));
+  openLibbpf(paths[paths.length - 1], log);
+  for (const p of paths) closeFd(Number(p.slice(p.lastIndexOf("/") + 1)));
   return "embedded libbpf.so.1 (memfd)";
 }

@@ -19,7 +19,8 @@ export function checkCapabilities(caps: bigint = effectiveCaps()): void {
     if (!has(CAP.BPF) && !has(CAP.SYS_ADMIN)) missing.push("CAP_BPF");
     if (!has(CAP.PERFMON) && !has(CAP.SYS_ADMIN)) missing.push("CAP_PERFMON");
   } else if (!has(CAP.SYS_ADMIN)) missing.push("CAP_SYS_ADMIN");
-  if (!has(CAP.SYS_RESOURCE)) missing.push("CAP_SYS_RESOURCE");
+  // Since 5.11 BPF memory is charged to the memory cgroup, not RLIMIT_MEMLOCK, so raising limits is not needed.
+  if (!has(CAP.SYS_RESOURCE) && !kernelAtLeast(5, 11)) missing.push("CAP_SYS_RESOURCE");
   if (missing.length) {
     throw new PreflightError(
       `insufficient privileges to trace: missing ${missing.join(", ")}; run as root or grant them (e.g. sudo setcap cap_bpf,cap_perfmon,cap_sys_resource+ep tracee)`,

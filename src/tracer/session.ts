@@ -1,0 +1,130 @@
+// A tracing session: turns parsed options into kernel configuration, runs the lifecycle, and streams decoded,
+// filtered, formatted events to the sink until a signal stops it.
+import { loadLibbpf } from "../../ffi/loader.ts";
+import { libbpfVersion } from "../../ffi/libbpf.ts";
+import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
+import type { CaptureConfig } from "../capture/options.ts";
+import { Decoder } from "../decode/decoder.ts";
+import type { TraceEvent } from "../events/types.ts";
+import { OPTION } from "../events/schema.ts";
+import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
+import type { TracePlan } from "../filter/plan.ts";
+import { makeEventFilter } from "../filter/userspace.ts";
+import { libbpfLog, log } from "../log.ts";
+import type { OutputConfig } from "../output/options.ts";
+import { createPrinter } from "../output/factory.ts";
+import type { Stats } from "../output/printer.ts";
+import { embeddedDecoder, embeddedLibs } from "./assets.ts";
+import { encodeConfig } from "./config.ts";
+import { resolveObject } from "./object.ts";
+import { checkCapabilities, resolveBtf } from "./preflight.ts";
+import { Readiness } from "./readiness.ts";
+import { Sink } from "./sink.ts";
+import { trace, type KernelStats } from "./run.ts";
+import type { RingBatch } from "./poller-protocol.ts";
+
+export interface SessionOptions {
+  plan: TracePlan;
+  output: OutputConfig;
+  capture: CaptureConfig;
+  perfPages: number;
+  installPath: string;
+  buildPolicy: "never" | "if-needed" | "always";
+  btfFile?: string;
+  workerUrl: string;
+}
+
+/** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
+export async function runSession(o: SessionOptions): Promise<number> {
+  checkCapabilities();
+  const btfPath = resolveBtf(o.btfFile);
+  const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
+  log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
+  const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
+  log.debug(`eBPF object: ${object.source}`);
+
+  const readiness = new Readiness(o.capture.dir);
+  const out = new Sink(o.output.outFile ?? null, 1);
+  const err = new Sink(o.output.errFile ?? null, 2);
+  const decoder = new Decoder(await embeddedDecoder());
+  const startMonoNs = monotonicNs();
+  const bootEpochNs = realtimeNs() - startMonoNs;
+  const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
+  const printer = await createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
+  const accept = makeEventFilter(o.plan);
+  const print = o.plan.print;
+  const stats: Stats = { EventCount: 0, ErrorCount: 0, LostEvCount: 0, LostWrCount: 0, LostNtCount: 0 };
+
+  const ac = new AbortController();
+  const stop = (why: string) => {
+    if (ac.signal.aborted) {
+      log.warn(`${why} again: exiting now`);
+      process.exit(130);
+    }
+    log.debug(`${why}: stopping`);
+    ac.abort();
+  };
+  const onSignal = (s: NodeJS.Signals) => () => stop(s);
+  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, onSignal(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+
+  const events: TraceEvent[] = [];
+  const onBatch = (batch: RingBatch) => {
+    events.length = 0;
+    for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
+    // Rings are per CPU; one batch is ordered by time so that a process's events read in order.
+    if (batch.chunks.length > 1) events.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
+    let text = "";
+    for (const ev of events) {
+      if (!print.has(ev.eventId) || !accept(ev)) continue;
+      text += printer.event(ev);
+      stats.EventCount++;
+    }
+    out.write(text);
+    if (out.closedByReader) stop("output closed");
+  };
+
+  let kstats: KernelStats | null = null;
+  try {
+    const header = printer.header();
+    if (header) out.write(header);
+    kstats = await trace(
+      {
+        object: object.bytes,
+        objectName: "tracee",
+        btfPath,
+        config: encodeConfig({
+          tracee_pid: process.pid,
+          options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
+            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
+          start_ns: startMonoNs,
+          ...kernelConfig(o.plan),
+        }),
+        entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
+        wantProgram: () => true,
+        perfPages: o.perfPages,
+        workerUrl: o.workerUrl,
+        onBatch,
+        onReady: ({ programs, unavailable }) => {
+          readiness.ready();
+          log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
+        },
+      },
+      ac.signal,
+    );
+  } finally {
+    for (const [s, h] of handlers) process.off(s, h);
+    readiness.remove();
+  }
+  out.write(printer.end());
+  const d = decoder.stats;
+  stats.ErrorCount = d.errors;
+  stats.LostEvCount = d.lost;
+  if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
+  err.write(printer.footer(stats));
+  log.debug(`kernel: ${JSON.stringify(kstats)}`);
+  out.close();
+  err.close();
+  return 0;
+}
+
