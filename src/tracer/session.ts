@@ -12,7 +12,7 @@ import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
 import { libbpfLog, log } from "../log.ts";
 import type { OutputConfig } from "../output/options.ts";
-import { createPrinter } from "../output/factory.ts";
+import { createPrinter } from "../output/create.ts";
 import type { Stats } from "../output/printer.ts";
 import { embeddedDecoder, embeddedLibs } from "./assets.ts";
 import { encodeConfig } from "./config.ts";
@@ -50,17 +50,21 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const startMonoNs = monotonicNs();
   const bootEpochNs = realtimeNs() - startMonoNs;
   const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
-  const printer = await createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
+  const printer = createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
   const accept = makeEventFilter(o.plan);
   const print = o.plan.print;
   const stats: Stats = { EventCount: 0, ErrorCount: 0, LostEvCount: 0, LostWrCount: 0, LostNtCount: 0 };
 
   const ac = new AbortController();
+  let stoppedAt = 0;
   const stop = (why: string) => {
-    if (ac.signal.aborted) {
+    // A signal sent to both the process and its group (timeout(1) does) arrives twice at once: not a second Ctrl-C.
+    if (ac.signal.aborted && Date.now() - stoppedAt > 300) {
       log.warn(`${why} again: exiting now`);
       process.exit(130);
     }
+    if (ac.signal.aborted) return;
+    stoppedAt = Date.now();
     log.debug(`${why}: stopping`);
     ac.abort();
   };
@@ -77,8 +81,14 @@ export async function runSession(o: SessionOptions): Promise<number> {
     let text = "";
     for (const ev of events) {
       if (!print.has(ev.eventId) || !accept(ev)) continue;
-      text += printer.event(ev);
-      stats.EventCount++;
+      try {
+        text += printer.event(ev);
+        stats.EventCount++;
+      } catch (e) {
+        // a template that fails on one event: report it, count it, go on with the next
+        stats.ErrorCount++;
+        err.write(`tracee: ${(e as Error).message}\n`);
+      }
     }
     out.write(text);
     if (out.closedByReader) stop("output closed");
@@ -118,7 +128,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   }
   out.write(printer.end());
   const d = decoder.stats;
-  stats.ErrorCount = d.errors;
+  stats.ErrorCount += d.errors;
   stats.LostEvCount = d.lost;
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
