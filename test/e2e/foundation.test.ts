@@ -12,6 +12,12 @@ function bpftoolNames(kind: "prog" | "map"): string[] {
 }
 const traceePrograms = () => bpftoolNames("prog").filter((n) => n.startsWith("tracepoint__"));
 const traceeMaps = () => bpftoolNames("map").filter((n) => n.startsWith("chosen_events"));
+/** The kernel frees a closed program after an RCU grace period, so wait a little before calling it leaked. */
+async function settled(list: () => string[], ms = 3000): Promise<string[]> {
+  const t0 = Date.now();
+  while (list().length && Date.now() - t0 < ms) await Bun.sleep(50);
+  return list();
+}
 
 describe("tracing real processes as JSON", () => {
   let out: any[] = [];
@@ -151,14 +157,14 @@ describe("the table of the seed README", () => {
 
 describe("cleanup", () => {
   test("leaves no BPF program, link or map of tracee in the kernel after it exits", async () => {
-    expect(traceePrograms()).toEqual([]);
+    expect(await settled(traceePrograms)).toEqual([]);
     const t = await startTracee(["--output", "json"]);
     expect(traceePrograms().length).toBeGreaterThan(0);
     expect(traceeMaps().length).toBeGreaterThan(0);
     const r = await t.stop();
     expect(r.code).toBe(0);
-    expect(traceePrograms()).toEqual([]);
-    expect(traceeMaps()).toEqual([]);
+    expect(await settled(traceePrograms)).toEqual([]);
+    expect(await settled(traceeMaps)).toEqual([]);
   });
 
   test("removes its readiness file when it exits", async () => {
