@@ -19,6 +19,7 @@ import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
+import { probeKernel, programSelector } from "./programs.ts";
 import { Sink } from "./sink.ts";
 import { trace, type KernelStats } from "./run.ts";
 import type { RingBatch } from "./poller-protocol.ts";
@@ -111,7 +112,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelConfig(o.plan),
         }),
         entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: () => true,
+        wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
