@@ -19,6 +19,7 @@ import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
+import { Reorder } from "./reorder.ts";
 import { probeKernel, programSelector } from "./programs.ts";
 import { Sink } from "./sink.ts";
 import { trace, type KernelStats } from "./run.ts";
@@ -34,6 +35,9 @@ export interface SessionOptions {
   btfFile?: string;
   workerUrl: string;
 }
+
+/** Events are held this long after the rings were drained past them, to come out in timestamp order. */
+const REORDER_WINDOW_NS = 50_000_000;
 
 /** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
 export async function runSession(o: SessionOptions): Promise<number> {
@@ -74,13 +78,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
   for (const [s, h] of handlers) process.on(s, h);
 
   const events: TraceEvent[] = [];
-  const onBatch = (batch: RingBatch) => {
-    events.length = 0;
-    for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
-    // Rings are per CPU; one batch is ordered by time so that a process's events read in order.
-    if (batch.chunks.length > 1) events.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
+  const reorder = new Reorder(REORDER_WINDOW_NS);
+  const emit = (ready: TraceEvent[]) => {
     let text = "";
-    for (const ev of events) {
+    for (const ev of ready) {
       if (!print.has(ev.eventId) || !accept(ev)) continue;
       try {
         text += printer.event(ev);
@@ -93,6 +94,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
     }
     out.write(text);
     if (out.closedByReader) stop("output closed");
+  };
+  const onBatch = (batch: RingBatch) => {
+    events.length = 0;
+    for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
+    emit(reorder.push(events, batch.drainNs));
   };
 
   let kstats: KernelStats | null = null;
@@ -127,6 +133,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     for (const [s, h] of handlers) process.off(s, h);
     readiness.remove();
   }
+  emit(reorder.flush());
+  if (reorder.late) log.debug(`${reorder.late} events arrived after the ${REORDER_WINDOW_NS / 1e6} ms ordering window`);
   out.write(printer.end());
   const d = decoder.stats;
   stats.ErrorCount += d.errors;

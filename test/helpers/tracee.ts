@@ -48,10 +48,15 @@ export async function startTracee(args: string[], timeoutMs = 20000): Promise<Tr
 }
 
 let workloadPath: string | null = null;
+/**
+ * The workload's process name: unique per test process, so that filters on it never catch the workloads of
+ * another test run on the same host (comm is at most 15 characters).
+ */
+export const WORKLOAD_COMM = `wl-${process.pid}`.slice(0, 15);
 /** Compiles test/fixtures/workload.c once per run. */
 export function workload(): string {
   if (workloadPath) return workloadPath;
-  const out = join(mkdtempSync(join(tmpdir(), "tracee-wl-")), "workload");
+  const out = join(mkdtempSync(join(tmpdir(), "tracee-wl-")), WORKLOAD_COMM);
   const cc = Bun.spawnSync(["cc", "-O1", "-o", out, join(ROOT, "test/fixtures/workload.c")], { stderr: "pipe" });
   if (cc.exitCode !== 0) throw new Error(`compiling the workload failed: ${cc.stderr.toString()}`);
   workloadPath = out;
