@@ -41,6 +41,14 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
+/* stack_addresses_map: user stacks of events (option stack-addresses); user space reads and deletes each entry */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 8192);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, LIMIT_STACKDEPTH * sizeof(__u64));
+} stack_addresses_map SEC(".maps");
+
 /* chosen_events_map: event id -> EVENT_FLAG_* (SUBMIT = send to user space, ESSENTIAL = bookkeeping) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

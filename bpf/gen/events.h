@@ -454,6 +454,7 @@ enum event_id {
 #define LIMIT_COMMLEN 16
 #define LIMIT_UTSLEN 16
 #define LIMIT_PATHCOMPONENTS 48
+#define LIMIT_STACKDEPTH 20
 
 #define FILTER_UID 1u
 #define FILTER_PID 2u

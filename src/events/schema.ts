@@ -45,6 +45,7 @@ export const LIMITS = {
   commLen: 16,
   utsLen: 16,
   pathComponents: 48,
+  stackDepth: 20, // user return addresses kept per event (option stack-addresses)
 } as const;
 
 /** Declared C type -> wire type (reference §4.4); anything else travels as a pointer. */
@@ -105,7 +106,7 @@ export const CONTEXT: ContextField[] = ctx([
   ["uts_name", "char16"],
   ["event_id", "s32"],
   ["retval", "s64"],
-  ["stack_id", "u32"],
+  ["stack_id", "u32"], // 1 + id in stack_addresses_map, 0 = none
   ["argnum", "u8"],
   ["flags", "u8"], // bit0: compat (32-bit) task, bit1: process in a container cgroup
   ["cpu", "u16"],

@@ -24,7 +24,7 @@ export interface TraceOptions {
   workerUrl: string;
   onBatch: (batch: RingBatch) => void;
   /** Called once everything is attached and the rings are being read. */
-  onReady: (info: { programs: string[]; unavailable: string[] }) => void | Promise<void>;
+  onReady: (info: { programs: string[]; unavailable: string[]; mapFd: (name: string) => number }) => void | Promise<void>;
 }
 
 export type KernelStats = Record<(typeof KSTAT)[number], number>;
@@ -70,7 +70,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
         failure = m;
       },
     });
-    await o.onReady({ programs: attached, unavailable });
+    await o.onReady({ programs: attached, unavailable, mapFd: (name) => bpf.mapFd(bpf.findMap(obj, name)) });
 
     await Promise.race([
       new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true }))),

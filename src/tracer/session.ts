@@ -20,6 +20,8 @@ import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
 import { Reorder } from "./reorder.ts";
+import { ExecHasher } from "./exec-hash.ts";
+import { StackReader } from "./stacks.ts";
 import { probeKernel, programSelector } from "./programs.ts";
 import { Sink } from "./sink.ts";
 import { trace, type KernelStats } from "./run.ts";
@@ -79,10 +81,14 @@ export async function runSession(o: SessionOptions): Promise<number> {
 
   const events: TraceEvent[] = [];
   const reorder = new Reorder(REORDER_WINDOW_NS);
+  const hasher = o.output.options.execHash ? new ExecHasher() : null;
+  let stacks: StackReader | null = null;
   const emit = (ready: TraceEvent[]) => {
     let text = "";
     for (const ev of ready) {
       if (!print.has(ev.eventId) || !accept(ev)) continue;
+      if (hasher) hasher.enrich(ev);
+      if (stacks) stacks.fill(ev);
       try {
         text += printer.event(ev);
         stats.EventCount++;
@@ -92,6 +98,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
         err.write(`tracee: ${(e as Error).message}\n`);
       }
     }
+    stacks?.endBatch();
     out.write(text);
     if (out.closedByReader) stop("output closed");
   };
@@ -122,7 +129,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
-        onReady: ({ programs, unavailable }) => {
+        onReady: ({ programs, unavailable, mapFd }) => {
+          if (o.output.options.stackAddresses) stacks = new StackReader(mapFd("stack_addresses_map"));
           readiness.ready();
           log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
         },
