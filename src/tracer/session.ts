@@ -4,9 +4,10 @@ import { loadLibbpf } from "../../ffi/loader.ts";
 import { libbpfVersion } from "../../ffi/libbpf.ts";
 import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
 import type { CaptureConfig } from "../capture/options.ts";
+import { containerSupport } from "../containers/setup.ts";
 import { Decoder } from "../decode/decoder.ts";
 import type { TraceEvent } from "../events/types.ts";
-import { OPTION } from "../events/schema.ts";
+import { CTX_FLAG, OPTION } from "../events/schema.ts";
 import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
 import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
@@ -39,6 +40,7 @@ export interface SessionOptions {
 export async function runSession(o: SessionOptions): Promise<number> {
   checkCapabilities();
   const btfPath = resolveBtf(o.btfFile);
+  const containers = containerSupport(o.plan);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
   log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
   const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
@@ -74,14 +76,25 @@ export async function runSession(o: SessionOptions): Promise<number> {
   for (const [s, h] of handlers) process.on(s, h);
 
   const events: TraceEvent[] = [];
+  const tracker = containers.tracker;
+  let bookkeeping = 0, droppedInUser = 0;
   const onBatch = (batch: RingBatch) => {
     events.length = 0;
+    tracker?.expire();
     for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
     // Rings are per CPU; one batch is ordered by time so that a process's events read in order.
     if (batch.chunks.length > 1) events.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
     let text = "";
     for (const ev of events) {
-      if (!print.has(ev.eventId) || !accept(ev)) continue;
+      tracker?.observe(ev);
+      if ((ev.flags & CTX_FLAG.bookkeeping) !== 0) {
+        bookkeeping++;
+        continue;
+      }
+      if (!print.has(ev.eventId) || !accept(ev)) {
+        droppedInUser++;
+        continue;
+      }
       try {
         text += printer.event(ev);
         stats.EventCount++;
@@ -107,7 +120,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
         config: encodeConfig({
           tracee_pid: process.pid,
           options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
+            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options,
           start_ns: startMonoNs,
           ...kernelConfig(o.plan),
         }),
@@ -116,7 +129,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
+        onLoaded: (maps) => tracker?.load(maps),
         onReady: ({ programs, unavailable }) => {
+          tracker?.settle();
           readiness.ready();
           log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
         },
@@ -134,6 +149,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
   log.debug(`kernel: ${JSON.stringify(kstats)}`);
+  log.debug(`user space: ${bookkeeping} bookkeeping events, ${droppedInUser} events dropped by user-space filters`);
   out.close();
   err.close();
   return 0;
