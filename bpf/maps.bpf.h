@@ -153,7 +153,7 @@ struct {
 	__type(value, __u32);
 } process_tree_map SEC(".maps");
 
-/* containers_map: low 32 bits of a cgroup id -> CONTAINER_* state */
+/* containers_map: low 32 bits of a cgroup id (of the followed hierarchy) -> CONTAINER_* state (schema.ts) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
@@ -161,9 +161,14 @@ struct {
 	__type(value, __u32);
 } containers_map SEC(".maps");
 
-#define CONTAINER_EXISTED 1 /* a container cgroup that existed before start */
-#define CONTAINER_CREATED 2 /* cgroup created after start, no process started in it yet */
-#define CONTAINER_STARTED 3 /* a process exec'd in a new mount namespace inside it */
+/* container_ids_map (container=ID): low 32 bits of a cgroup id -> CONTAINER_ID_*; user space fills it
+ * from the cgroup tree at start and from cgroup_mkdir events */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u32);
+} container_ids_map SEC(".maps");
 
 static __always_inline void stats__inc(__u32 which)
 {

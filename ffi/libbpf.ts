@@ -119,8 +119,9 @@ export function attachProgram(p: Pointer): Pointer {
 }
 export const destroyLink = (link: Pointer) => L().bpf_link__destroy(link);
 
-export function mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, what = "map"): void {
-  checkInt(`updating ${what}`, L().bpf_map_update_elem(fd, key, value, 0n));
+/** flags: 0 BPF_ANY, 1 BPF_NOEXIST, 2 BPF_EXIST. */
+export function mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, what = "map", flags = 0): void {
+  checkInt(`updating ${what}`, L().bpf_map_update_elem(fd, key, value, BigInt(flags)));
 }
 /** Returns false when the key is absent. */
 export function mapLookup(fd: number, key: Uint8Array, value: Uint8Array): boolean {

@@ -19,6 +19,9 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   tracepoint__sched__sched_process_fork: { always: true },
   tracepoint__sched__sched_process_exec: { always: true },
   tracepoint__sched__sched_process_exit: { always: true },
+  tracepoint__cgroup__cgroup_mkdir: { events: ["cgroup_mkdir"] },
+  tracepoint__cgroup__cgroup_rmdir: { events: ["cgroup_rmdir"] },
+  tracepoint__cgroup__cgroup_attach_task: { events: ["cgroup_attach_task"] },
 };
 
 export interface KernelFeatures { kprobes: boolean }

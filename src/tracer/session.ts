@@ -4,9 +4,10 @@ import { loadLibbpf } from "../../ffi/loader.ts";
 import { libbpfVersion } from "../../ffi/libbpf.ts";
 import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
 import type { CaptureConfig } from "../capture/options.ts";
+import { containerSupport } from "../containers/setup.ts";
 import { Decoder } from "../decode/decoder.ts";
 import type { TraceEvent } from "../events/types.ts";
-import { OPTION } from "../events/schema.ts";
+import { CTX_FLAG, OPTION } from "../events/schema.ts";
 import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
 import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
@@ -45,6 +46,7 @@ const REORDER_WINDOW_NS = 50_000_000;
 export async function runSession(o: SessionOptions): Promise<number> {
   checkCapabilities();
   const btfPath = resolveBtf(o.btfFile);
+  const containers = containerSupport(o.plan);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
   log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
   const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
@@ -83,10 +85,19 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const reorder = new Reorder(REORDER_WINDOW_NS);
   const hasher = o.output.options.execHash ? new ExecHasher() : null;
   let stacks: StackReader | null = null;
+  const tracker = containers.tracker;
+  let bookkeeping = 0, droppedInUser = 0;
   const emit = (ready: TraceEvent[]) => {
     let text = "";
     for (const ev of ready) {
-      if (!print.has(ev.eventId) || !accept(ev)) continue;
+      if ((ev.flags & CTX_FLAG.bookkeeping) !== 0) {
+        bookkeeping++;
+        continue;
+      }
+      if (!print.has(ev.eventId) || !accept(ev)) {
+        droppedInUser++;
+        continue;
+      }
       if (hasher) hasher.enrich(ev);
       if (stacks) stacks.fill(ev);
       try {
@@ -104,7 +115,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
   };
   const onBatch = (batch: RingBatch) => {
     events.length = 0;
+    tracker?.expire();
     for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
+    // the container table follows cgroup events in arrival order, before the ordering window holds them back
+    if (tracker) for (const ev of events) tracker.observe(ev);
     emit(reorder.push(events, batch.drainNs));
   };
 
@@ -120,7 +134,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
         config: encodeConfig({
           tracee_pid: process.pid,
           options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
+            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options,
           start_ns: startMonoNs,
           ...kernelConfig(o.plan),
         }),
@@ -129,8 +143,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
+        onLoaded: (maps) => tracker?.load(maps),
         onReady: ({ programs, unavailable, mapFd }) => {
           if (o.output.options.stackAddresses) stacks = new StackReader(mapFd("stack_addresses_map"));
+          tracker?.settle();
           readiness.ready();
           log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
         },
@@ -150,6 +166,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
   log.debug(`kernel: ${JSON.stringify(kstats)}`);
+  log.debug(`user space: ${bookkeeping} bookkeeping events, ${droppedInUser} events dropped by user-space filters`);
   out.close();
   err.close();
   return 0;

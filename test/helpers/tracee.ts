@@ -18,11 +18,14 @@ export function requireRoot(): void {
   if (!existsSync(TRACEE)) throw new Error("dist/tracee is missing: run npm run build first");
 }
 
-/** Runs tracee with `args`; `--capture dir:` points at a fresh folder so the readiness file is its own. */
-export async function startTracee(args: string[], timeoutMs = 20000): Promise<TraceeRun> {
+/** Runs tracee with `args` (and extra environment variables); `--capture dir:` points at a fresh folder so
+ *  the readiness file is its own. */
+export async function startTracee(args: string[], timeoutMs = 20000, env: Record<string, string> = {}): Promise<TraceeRun> {
   requireRoot();
   const dir = mkdtempSync(join(tmpdir(), "tracee-e2e-"));
-  const proc = Bun.spawn([TRACEE, ...args, "--capture", `dir:${dir}`], { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([TRACEE, ...args, "--capture", `dir:${dir}`], {
+    stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env },
+  });
   const stdout = new Response(proc.stdout).text();
   const stderr = new Response(proc.stderr).text();
   const pidFile = join(dir, "out/tracee.pid");

@@ -34,6 +34,7 @@ export const LIMIT_SYSCALLSLOTS: u32 = 512;
 export const LIMIT_COMMLEN: u32 = 16;
 export const LIMIT_UTSLEN: u32 = 16;
 export const LIMIT_PATHCOMPONENTS: u32 = 48;
+export const LIMIT_STACKDEPTH: u32 = 20;
 export const CTX_TS: u32 = 0;
 export const CTX_CGROUP_ID: u32 = 8;
 export const CTX_PID: u32 = 16;
