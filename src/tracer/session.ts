@@ -15,6 +15,7 @@ import { libbpfLog, log } from "../log.ts";
 import type { OutputConfig } from "../output/options.ts";
 import { createPrinter } from "../output/create.ts";
 import type { Stats } from "../output/printer.ts";
+import { OutBuf } from "../output/out-buf.ts";
 import { embeddedDecoder, embeddedLibs } from "./assets.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
@@ -87,8 +88,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   let stacks: StackReader | null = null;
   const tracker = containers.tracker;
   let bookkeeping = 0, droppedInUser = 0;
+  const buf = new OutBuf();
   const emit = (ready: TraceEvent[]) => {
-    let text = "";
+    buf.reset();
     for (const ev of ready) {
       if ((ev.flags & CTX_FLAG.bookkeeping) !== 0) {
         bookkeeping++;
@@ -101,7 +103,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
       if (hasher) hasher.enrich(ev);
       if (stacks) stacks.fill(ev);
       try {
-        text += printer.event(ev);
+        if (printer.eventInto) printer.eventInto(ev, buf);
+        else buf.utf8(printer.event(ev));
         stats.EventCount++;
       } catch (e) {
         // a template that fails on one event: report it, count it, go on with the next
@@ -110,7 +113,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       }
     }
     stacks?.endBatch();
-    out.write(text);
+    out.writeBytes(buf.buf.subarray(0, buf.off));
     if (out.closedByReader) stop("output closed");
   };
   const onBatch = (batch: RingBatch) => {
