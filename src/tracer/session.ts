@@ -14,10 +14,11 @@ import { libbpfLog, log } from "../log.ts";
 import type { OutputConfig } from "../output/options.ts";
 import { createPrinter } from "../output/create.ts";
 import type { Stats } from "../output/printer.ts";
-import { embeddedDecoder, embeddedLibs } from "./assets.ts";
+import { embeddedDecoder, embeddedLibs, embeddedObject } from "./assets.ts";
+import { buildOnHost } from "../bpf-object/host.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
-import { checkCapabilities, resolveBtf } from "./preflight.ts";
+import { checkCapabilities, needsKernelBtf, resolveBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
 import { probeKernel, programSelector } from "./programs.ts";
 import { Sink } from "./sink.ts";
@@ -37,12 +38,18 @@ export interface SessionOptions {
 
 /** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
 export async function runSession(o: SessionOptions): Promise<number> {
+  // Privileges first: nothing below runs (no build, no file in the install path) for a user who cannot trace.
   checkCapabilities();
-  const btfPath = resolveBtf(o.btfFile);
+  const btf = resolveBtf(o.btfFile);
+  log.debug(`BTF for CO-RE: ${btf.source}`);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
   log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
-  const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
-  log.debug(`eBPF object: ${object.source}`);
+  const object = await resolveObject({
+    installPath: o.installPath,
+    buildPolicy: o.buildPolicy,
+    embedded: embeddedObject,
+    build: () => buildOnHost(o.installPath, log.level >= 4),
+  });
 
   const readiness = new Readiness(o.capture.dir);
   const out = new Sink(o.output.outFile ?? null, 1);
@@ -103,7 +110,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       {
         object: object.bytes,
         objectName: "tracee",
-        btfPath,
+        btfPath: btf.path,
         config: encodeConfig({
           tracee_pid: process.pid,
           options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
@@ -112,7 +119,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelConfig(o.plan),
         }),
         entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
+        wantProgram: withoutKernelBtf(programSelector(new Set(o.plan.events), probeKernel()), btf.kernelBtf),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
@@ -139,3 +146,12 @@ export async function runSession(o: SessionOptions): Promise<number> {
   return 0;
 }
 
+
+/** Without the kernel's own BTF (a BTF file stands in for CO-RE only), BTF-typed program kinds cannot load. */
+function withoutKernelBtf(want: (name: string, section: string) => boolean, kernelBtf: boolean) {
+  return (name: string, section: string) => {
+    if (kernelBtf || !needsKernelBtf(section)) return want(name, section);
+    log.info(`${section}: needs the kernel's own BTF, which this kernel lacks; its events are unavailable`);
+    return false;
+  };
+}
