@@ -58,9 +58,13 @@ export async function startWrapped(cmd: string[], cap: string, env?: Record<stri
 }
 
 /** Starts a wrapped tracee that prints openat as JSON, runs a child that opens a unique path, and returns both. */
-export async function traceOneOpen(cmd: (cap: string) => string[], opts: { owner?: number; env?: Record<string, string> } = {}) {
+export async function traceOneOpen(
+  cmd: (cap: string) => string[],
+  opts: { owner?: number; env?: Record<string, string>; onReady?: (pid: number) => void } = {},
+) {
   const cap = captureDir(opts.owner);
   const t = await startWrapped(cmd(cap), cap, opts.env);
+  opts.onReady?.(t.pid);
   const path = `/tmp/tracee-e2e-open-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const child = await runWorkload([`openat:${path}:0:0`]);
   await Bun.sleep(300);
