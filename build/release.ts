@@ -1,6 +1,6 @@
 // Packs the release: dist/tracee-<version>-linux-x86_64.tar.gz (the executable, the prebuilt CO-RE object next
 // to it, LICENSE, README, man page, bash and zsh completions, SHA256SUMS) and dist/SHA256SUMS for the tarball.
-// Run after build/all.ts (npm run release does both). The same commit gives the same bytes.
+// Run after build/all.ts (npm run release does both). Packing the same build twice gives the same bytes.
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
