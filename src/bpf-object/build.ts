@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { effectiveCaps } from "../../ffi/libc.ts";
 import { log } from "../log.ts";
 import { PreflightError } from "../tracer/preflight.ts";
 import { clangArgs, unpackBundle } from "./bundle.ts";
@@ -49,15 +50,25 @@ export function findClang(env: Record<string, string | undefined> = process.env)
   );
 }
 
-/** As root, the compiler runs with an empty capability set: it needs none, and then cannot misuse any. */
+const CAP_SETPCAP = 8;
+
+/**
+ * The compiler needs no capability, so it gets none: root's children would get the whole bounding set, and an
+ * ordinary user's would keep ambient ones. Dropping the bounding set needs CAP_SETPCAP (root has it).
+ */
 function withoutCapabilities(cmd: string[]): string[] {
-  if ((process.geteuid?.() ?? 0) !== 0) return cmd;
+  const caps = effectiveCaps();
+  const root = (process.geteuid?.() ?? 0) === 0;
+  if (!root && caps === 0n) return cmd;
   const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
   if (!setpriv) {
     log.debug("setpriv not found: the compiler runs with tracee's capabilities");
     return cmd;
   }
-  return [setpriv, "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", ...cmd];
+  const drop = ["--inh-caps=-all", "--ambient-caps=-all"];
+  if (caps & (1n << BigInt(CAP_SETPCAP))) drop.push("--bounding-set=-all");
+  else if (root) log.debug("no CAP_SETPCAP to empty the bounding set: the compiler keeps root's capabilities");
+  return [setpriv, ...drop, "--no-new-privs", "--", ...cmd];
 }
 
 export interface BuildOptions {
