@@ -103,3 +103,16 @@ export function resolveBtf(flag?: string, env = process.env.TRACEE_BTF_FILE, ker
 export function needsKernelBtf(section: string): boolean {
   return /^(tp_btf|fentry|fexit|fmod_ret|lsm|lsm\.s|iter|iter\.s|struct_ops)(\/|$)/.test(section);
 }
+
+/** Without the kernel's own BTF (a BTF file stands in for CO-RE only), BTF-typed program kinds are not loaded. */
+export function withoutKernelBtf(
+  want: (name: string, section: string) => boolean,
+  kernelBtf: boolean,
+  note: (msg: string) => void,
+): (name: string, section: string) => boolean {
+  return (name, section) => {
+    if (kernelBtf || !needsKernelBtf(section)) return want(name, section);
+    note(`${section}: needs the kernel's own BTF, which this kernel lacks; its events are unavailable`);
+    return false;
+  };
+}

@@ -18,7 +18,7 @@ import { embeddedDecoder, embeddedLibs, embeddedObject } from "./assets.ts";
 import { buildOnHost } from "../bpf-object/host.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
-import { checkCapabilities, needsKernelBtf, resolveBtf } from "./preflight.ts";
+import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
 import { probeKernel, programSelector } from "./programs.ts";
 import { Sink } from "./sink.ts";
@@ -119,7 +119,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelConfig(o.plan),
         }),
         entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: withoutKernelBtf(programSelector(new Set(o.plan.events), probeKernel()), btf.kernelBtf),
+        wantProgram: withoutKernelBtf(programSelector(new Set(o.plan.events), probeKernel()), btf.kernelBtf, (m) => log.info(m)),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
@@ -144,14 +144,4 @@ export async function runSession(o: SessionOptions): Promise<number> {
   out.close();
   err.close();
   return 0;
-}
-
-
-/** Without the kernel's own BTF (a BTF file stands in for CO-RE only), BTF-typed program kinds cannot load. */
-function withoutKernelBtf(want: (name: string, section: string) => boolean, kernelBtf: boolean) {
-  return (name: string, section: string) => {
-    if (kernelBtf || !needsKernelBtf(section)) return want(name, section);
-    log.info(`${section}: needs the kernel's own BTF, which this kernel lacks; its events are unavailable`);
-    return false;
-  };
 }

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkCapabilities, missingCapabilities, needsKernelBtf, PreflightError, resolveBtf } from "../../src/tracer/preflight.ts";
+import { checkCapabilities, missingCapabilities, needsKernelBtf, PreflightError, resolveBtf, withoutKernelBtf } from "../../src/tracer/preflight.ts";
 import { buildElf } from "../helpers/elf.ts";
 
 const bit = (...caps: number[]) => caps.reduce((m, c) => m | (1n << BigInt(c)), 0n);
@@ -86,6 +86,15 @@ describe("BTF for CO-RE", () => {
   test("program kinds typed by the kernel's BTF are told apart from the rest", () => {
     expect(["tp_btf/sched_process_exec", "fentry/vfs_write", "lsm/bprm_check_security", "iter/task"].every(needsKernelBtf)).toBe(true);
     expect(["raw_tracepoint/sys_enter", "tracepoint/syscalls/sys_enter_openat", "kprobe/do_exit", "tp_btfx/y"].some(needsKernelBtf)).toBe(false);
+  });
+  test("without the kernel's BTF, BTF-typed programs are switched off with a note; the rest follow the selector", () => {
+    const notes: string[] = [];
+    const want = withoutKernelBtf((name) => name !== "unwanted", false, (m) => notes.push(m));
+    expect(want("exec", "tp_btf/sched_process_exec")).toBe(false);
+    expect(want("enter", "raw_tracepoint/sys_enter")).toBe(true);
+    expect(want("unwanted", "raw_tracepoint/sys_exit")).toBe(false);
+    expect(notes).toEqual(["tp_btf/sched_process_exec: needs the kernel's own BTF, which this kernel lacks; its events are unavailable"]);
+    expect(withoutKernelBtf(() => true, true, (m) => notes.push(m))("exec", "tp_btf/sched_process_exec")).toBe(true);
   });
   afterAll(() => rmSync(dir, { recursive: true }));
 });
