@@ -145,3 +145,4 @@ export async function runSession(o: SessionOptions): Promise<number> {
   err.close();
   return 0;
 }
+
