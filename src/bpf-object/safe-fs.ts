@@ -15,6 +15,9 @@ function checkDir(dir: string, flag: string, owners: number[]): void {
   const st = lstatSync(dir);
   if (st.isSymbolicLink()) throw new PreflightError(`${dir} is a symlink, refused (it may have been planted); remove it or choose another ${flag}`);
   if (!st.isDirectory()) throw new PreflightError(`${dir} is not a folder; remove it or choose another ${flag}`);
+  if (!owners.includes(st.uid) && st.uid === 0) {
+    throw new PreflightError(`${dir} belongs to root, so tracee's user (uid ${euid()}) cannot use it; choose another ${flag}, e.g. one in your home folder`);
+  }
   if (!owners.includes(st.uid)) {
     throw new PreflightError(`${dir} belongs to uid ${st.uid}, not to tracee's user (uid ${euid()}), refused (it may have been planted); remove it or choose another ${flag}`);
   }

@@ -50,6 +50,15 @@ describe("building the object", () => {
     expect(new Uint8Array(readFileSync(file))).toEqual(EMBEDDED);
   }, 60000);
 
+  test("an ordinary user pointed at a root-owned install path is told to choose another, exit 1, one line", () => {
+    const dir = `/tmp/tracee-e2e-root-owned-${process.pid}`;
+    mkdirSync(dir, { mode: 0o755 });
+    const r = runToEnd([...NOBODY, TRACEE, "--build-bpf", "--install-path", dir]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`tracee: ${dir} belongs to root, so tracee's user (uid 65534) cannot use it; choose another --install-path, e.g. one in your home folder\n`);
+  });
+
   test("--build-bpf with no clang on PATH says what to install, exit 1, one line", () => {
     const r = runToEnd([TRACEE, "--build-bpf", "--install-path", join(scratch, "noclang")], { PATH: "/nonexistent" });
     expect(r.code).toBe(1);
