@@ -14,6 +14,7 @@
 #include "syscall.bpf.h"
 #include "exec.bpf.h"
 #include "cgroup.bpf.h"
+#include "abi.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -33,6 +33,10 @@ const SYMBOLS = {
   perf_buffer__buffer: { args: [T.ptr, T.i32, T.ptr, T.ptr], returns: T.i32 },
   libbpf_major_version: { args: [], returns: T.u32 },
   libbpf_minor_version: { args: [], returns: T.u32 },
+  bpf_linker__new: { args: [T.cstring, T.ptr], returns: T.ptr },
+  bpf_linker__add_file: { args: [T.ptr, T.cstring, T.ptr], returns: T.i32 },
+  bpf_linker__finalize: { args: [T.ptr], returns: T.i32 },
+  bpf_linker__free: { args: [T.ptr], returns: T.void },
 } as const;
 
 type Lib = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -164,4 +168,15 @@ export function openPerfBuffer(mapFdNum: number, pages: number, watermarkBytes: 
   }
   return { pb, epollFd: checkInt("perf_buffer__epoll_fd", L().perf_buffer__epoll_fd(pb)), rings };
 }
+/** Links BPF object files into `out` as `bpftool gen object` does: DWARF dropped, BTF deduplicated, CO-RE kept. */
+export function linkObjects(out: string, inputs: string[]): void {
+  const linker = checkPtr("bpf_linker__new", L().bpf_linker__new(cstr(out), null));
+  try {
+    for (const f of inputs) checkInt(`linking ${f}`, L().bpf_linker__add_file(linker, cstr(f), null));
+    checkInt("bpf_linker__finalize", L().bpf_linker__finalize(linker));
+  } finally {
+    L().bpf_linker__free(linker);
+  }
+}
+
 export const freePerfBuffer = (b: PerfBuffer) => L().perf_buffer__free(b.pb);

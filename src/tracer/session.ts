@@ -16,10 +16,11 @@ import type { OutputConfig } from "../output/options.ts";
 import { createPrinter } from "../output/create.ts";
 import type { Stats } from "../output/printer.ts";
 import { OutBuf } from "../output/out-buf.ts";
-import { embeddedDecoder, embeddedLibs } from "./assets.ts";
+import { embeddedDecoder, embeddedLibs, embeddedObject } from "./assets.ts";
+import { buildOnHost } from "../bpf-object/host.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
-import { checkCapabilities, resolveBtf } from "./preflight.ts";
+import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
 import { Reorder } from "./reorder.ts";
 import { ExecHasher } from "./exec-hash.ts";
@@ -45,13 +46,19 @@ const REORDER_WINDOW_NS = 50_000_000;
 
 /** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
 export async function runSession(o: SessionOptions): Promise<number> {
+  // Privileges first: nothing below runs (no build, no file in the install path) for a user who cannot trace.
   checkCapabilities();
-  const btfPath = resolveBtf(o.btfFile);
+  const btf = resolveBtf(o.btfFile);
+  log.debug(`BTF for CO-RE: ${btf.source}`);
   const containers = containerSupport(o.plan);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
   log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
-  const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
-  log.debug(`eBPF object: ${object.source}`);
+  const object = await resolveObject({
+    installPath: o.installPath,
+    buildPolicy: o.buildPolicy,
+    embedded: embeddedObject,
+    build: () => buildOnHost(o.installPath, log.level >= 4),
+  });
 
   const readiness = new Readiness(o.capture.dir);
   const out = new Sink(o.output.outFile ?? null, 1);
@@ -133,7 +140,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       {
         object: object.bytes,
         objectName: "tracee",
-        btfPath,
+        btfPath: btf.path,
         config: encodeConfig({
           tracee_pid: process.pid,
           options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
@@ -142,7 +149,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelConfig(o.plan),
         }),
         entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
+        wantProgram: withoutKernelBtf(programSelector(new Set(o.plan.events), probeKernel()), btf.kernelBtf, (m) => log.info(m)),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
