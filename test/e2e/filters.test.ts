@@ -174,7 +174,7 @@ describe("argument and return-value filters in user space", () => {
       });
     const exact = jsonLines(await run(`openat.pathname=${a}`));
     expect(exact.map((e) => e.args[1].value)).toEqual([a]);
-    const prefix = jsonLines(await run(`openat.pathname=${join(dir, "arg-")}*`));
+    const prefix = jsonLines(await run(`openat.pathname=${join(dir, "mark-arg-")}*`));
     expect(prefix.map((e) => e.args[1].value).sort()).toEqual([a, b]);
     const suffix = jsonLines(await run("openat.pathname=*.txt"));
     expect(suffix.map((e) => e.args[1].value)).toEqual([b]);
