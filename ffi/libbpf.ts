@@ -17,6 +17,7 @@ const SYMBOLS = {
   bpf_program__set_autoload: { args: [T.ptr, T.bool], returns: T.i32 },
   bpf_program__autoload: { args: [T.ptr], returns: T.bool },
   bpf_program__attach: { args: [T.ptr], returns: T.ptr },
+  bpf_program__attach_tracepoint: { args: [T.ptr, T.cstring, T.cstring], returns: T.ptr },
   bpf_program__fd: { args: [T.ptr], returns: T.i32 },
   bpf_link__destroy: { args: [T.ptr], returns: T.i32 },
   bpf_map__name: { args: [T.ptr], returns: T.cstring },
@@ -116,6 +117,10 @@ export function setAutoload(p: Pointer, on: boolean): void {
 /** Attaches by the program's section name; returns the link to destroy at detach. */
 export function attachProgram(p: Pointer): Pointer {
   return checkPtr(`attaching ${programName(p)}`, L().bpf_program__attach(p));
+}
+/** Attaches a tracepoint program to one more tracepoint than its section names. */
+export function attachTracepoint(p: Pointer, category: string, name: string): Pointer {
+  return checkPtr(`attaching ${programName(p)} to ${category}/${name}`, L().bpf_program__attach_tracepoint(p, cstr(category), cstr(name)));
 }
 export const destroyLink = (link: Pointer) => L().bpf_link__destroy(link);
 

@@ -6,7 +6,7 @@ import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
 import type { CaptureConfig } from "../capture/options.ts";
 import { Decoder } from "../decode/decoder.ts";
 import type { TraceEvent } from "../events/types.ts";
-import { OPTION } from "../events/schema.ts";
+import { EVENT_BY_NAME, OPTION } from "../events/schema.ts";
 import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
 import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
@@ -19,7 +19,8 @@ import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
-import { probeKernel, programSelector } from "./programs.ts";
+import { allHooks, attachTargets, probeKernel, programSelector, selectPrograms } from "./programs.ts";
+import { initNamespacesEvent } from "../events/init-namespaces.ts";
 import { Sink } from "./sink.ts";
 import { trace, type KernelStats } from "./run.ts";
 import type { RingBatch } from "./poller-protocol.ts";
@@ -95,6 +96,16 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (out.closedByReader) stop("output closed");
   };
 
+  // Probe, then disable, then load: each kernel-function event takes the kprobe or the tracepoint way.
+  const features = probeKernel(allHooks(), { btfPath });
+  const selection = selectPrograms(new Set(o.plan.events), features);
+  for (const [event, why] of selection.unavailable) {
+    const id = EVENT_BY_NAME.get(event)!.id;
+    if (print.has(id)) log.warn(`${event} is unavailable on this kernel and will not be reported: ${why}`);
+    else log.debug(`${event} (needed internally) is unavailable on this kernel: ${why}`);
+  }
+  if (selection.ways.size) log.debug(`event ways: ${[...selection.ways].map(([e, w]) => `${e}=${w}`).join(" ")}`);
+
   let kstats: KernelStats | null = null;
   try {
     const header = printer.header();
@@ -112,11 +123,17 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelConfig(o.plan),
         }),
         entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
+        wantProgram: programSelector(selection),
+        attachTargets: (name) => attachTargets(name, features),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
         onReady: ({ programs, unavailable }) => {
+          const init = initNamespacesEvent(monotonicNs());
+          if (print.has(init.eventId) && accept(init)) {
+            out.write(printer.event(init));
+            stats.EventCount++;
+          }
           readiness.ready();
           log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
         },
