@@ -110,6 +110,7 @@ export function* maps(obj: Pointer): Generator<Pointer> {
 export const programName = (p: Pointer) => String(L().bpf_program__name(p));
 export const programSection = (p: Pointer) => String(L().bpf_program__section_name(p));
 export const programAutoload = (p: Pointer) => L().bpf_program__autoload(p);
+export const programFd = (p: Pointer) => L().bpf_program__fd(p);
 export function setAutoload(p: Pointer, on: boolean): void {
   checkInt(`setting autoload of ${programName(p)}`, L().bpf_program__set_autoload(p, on));
 }
