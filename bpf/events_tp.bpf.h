@@ -14,6 +14,9 @@
 #define AT_REMOVEDIR 0x200
 #define BPF_OBJ_GET_CMD 7
 #define KEXEC_FILE_NO_INITRAMFS 0x4
+#define CAP_SYS_ADMIN 21
+/* CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME */
+#define CLONE_NEW_ANY (0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x80)
 
 /* sched_switch: cpu, prev_tid, prev_comm, next_tid, next_comm (host tids); current is prev */
 SEC("raw_tracepoint/sched_switch")
@@ -46,17 +49,42 @@ int tracepoint__sched__do_exit(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/* Whether a CAP_SYS_ADMIN check in syscall `nr` can only be the memory accounting of a writable private
+ * mapping (asked without auditing on every mmap, and for every such mapping a fork copies or an exec sets
+ * up): those calls make no audited CAP_SYS_ADMIN check, except a clone that creates namespaces. */
+static __always_inline bool cap__accounting_only(long nr)
+{
+	__u64 flags = 0;
+
+	if (nr == EV_MMAP || nr == EV_MPROTECT || nr == EV_PKEY_MPROTECT || nr == EV_BRK || nr == EV_MREMAP ||
+	    nr == EV_FORK || nr == EV_VFORK || nr == EV_EXECVE || nr == EV_EXECVEAT)
+		return true;
+	if (nr == EV_CLONE)
+		flags = BPF_CORE_READ(task__user_regs(), di);
+	else if (nr == EV_CLONE3)
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)BPF_CORE_READ(task__user_regs(), di)); /* clone_args.flags */
+	else
+		return false;
+	return !(flags & CLONE_NEW_ANY);
+}
+
 /* cap_capable: cap, [syscall]. The tracepoint (6.14+) has no audit options, so checks made without
- * auditing (which the kprobe way skips) are reported too. */
+ * auditing (which the kprobe way skips) are reported too, except the memory-accounting one that would flood
+ * the output (cap__accounting_only). */
 SEC("raw_tracepoint/cap_capable")
 int tracepoint__capability__cap_capable(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct event_buf *b = ev__begin(EV_CAP_CAPABLE, 0);
+	int cap = ctx->args[3];
+	long nr = task__syscall_nr();
+	struct event_buf *b;
 
+	if (cap == CAP_SYS_ADMIN && cap__accounting_only(nr))
+		return 0;
+	b = ev__begin(EV_CAP_CAPABLE, 0);
 	if (!b)
 		return 0;
-	buf__save_int(b, 0, (int)ctx->args[3]);
-	ev__save_syscall(b, 1, task__syscall_nr());
+	buf__save_int(b, 0, cap);
+	ev__save_syscall(b, 1, nr);
 	buf__submit(ctx, b);
 	return 0;
 }
