@@ -165,6 +165,80 @@ __noinline int obj__save_path(__u32 index, __u64 path)
 	return buf__save_path(b, index, (const struct path *)path);
 }
 
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define NSFS_MAGIC 0x6e736673
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define PSEUDO_NAME_MAX 64 /* prefix (a namespace type or an anon inode's name) */
+
+/* str: what /proc/PID/fd shows for a file of a pseudo filesystem, which has no path: "pipe:[INO]",
+ * "socket:[INO]", "<ns type>:[INO]" (nsfs) or "anon_inode:NAME". Returns 0 for other files. */
+static __always_inline int obj__save_pseudo_name(struct event_buf *b, __u8 index, struct file *f)
+{
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	__u64 magic = BPF_CORE_READ(d, d_sb, s_magic);
+	__u64 ino = BPF_CORE_READ(f, f_inode, i_ino);
+	const char *name = NULL;
+	char digits[20];
+	__u32 len = 0, n = 0, i;
+	long r;
+	__u8 *p, *s;
+
+	if (magic != PIPEFS_MAGIC && magic != SOCKFS_MAGIC && magic != NSFS_MAGIC && magic != ANON_INODE_FS_MAGIC)
+		return 0;
+	p = buf__open(b, index, ARG_STR);
+	if (!p)
+		return SAVE_DROPPED;
+	s = p + ARG_HDR + 4;
+	if (magic == PIPEFS_MAGIC) {
+		__builtin_memcpy(s, "pipe", 4);
+		len = 4;
+	} else if (magic == SOCKFS_MAGIC) {
+		__builtin_memcpy(s, "socket", 6);
+		len = 6;
+	} else {
+		if (magic == NSFS_MAGIC) {
+			/* an nsfs inode's i_private is the namespace; its operations carry the type name */
+			struct ns_common *ns = BPF_CORE_READ(f, f_inode, i_private);
+
+			name = BPF_CORE_READ(ns, ops, name);
+		} else {
+			__builtin_memcpy(s, "anon_inode:", 11);
+			len = 11;
+			name = (const char *)BPF_CORE_READ(d, d_name.name);
+		}
+		r = bpf_probe_read_kernel_str(s + len, PSEUDO_NAME_MAX, name);
+		if (r > 0)
+			len += r - 1;
+		/* anon inodes show their name only */
+		if (magic == ANON_INODE_FS_MAGIC)
+			goto done;
+	}
+	/* verifier: len <= 11 + PSEUDO_NAME_MAX */
+	len &= 127;
+	s[len] = ':';
+	s[len + 1] = '[';
+	len += 2;
+	do {
+		digits[n++] = '0' + ino % 10;
+		ino /= 10;
+	} while (ino && n < sizeof(digits));
+#pragma clang loop unroll(disable)
+	for (i = 0; i < sizeof(digits); i++) {
+		if (i >= n)
+			break;
+		s[(len + i) & 255] = digits[(n - 1 - i) & 31];
+	}
+	len += n;
+	s[len & 255] = ']';
+	len += 1;
+done:
+	len &= 255;
+	*(__u32 *)(p + ARG_HDR) = len;
+	buf__close(b, ARG_HDR + 4 + len);
+	return 1;
+}
+
 /* pathname, [flags], dev, inode, [ctime] of a file at consecutive indexes from `index`; `what` picks the
  * optional ones: FILE_FLAGS (flags after the path, extra bits OR-ed in), FILE_CTIME (ctime after inode). */
 #define FILE_FLAGS 1
@@ -178,7 +252,8 @@ __noinline int obj__save_file(__u32 index, __u64 file, __u32 what, __u32 extra_f
 	if (!b || !f)
 		return 0;
 	inode = BPF_CORE_READ(f, f_inode);
-	buf__save_path(b, index, __builtin_preserve_access_index(&f->f_path));
+	if (!obj__save_pseudo_name(b, index, f))
+		buf__save_path(b, index, __builtin_preserve_access_index(&f->f_path));
 	index++;
 	if (what & FILE_FLAGS) {
 		buf__save_num(b, index, ARG_INT, BPF_CORE_READ(f, f_flags) | extra_flags, 4);

@@ -24,7 +24,7 @@ describe("file events", () => {
     requireRoot();
     run = await traceFixture([`event=${EVENTS.join(",")}`], [[
       `write:${file}`, `mknod:${join(dir, "fifo")}:fifo`, `mknod:${join(dir, "chr")}:chr`,
-      `relunlink:${dir}:relative.txt`, `mount:${dir}`, `toctou:${join(dir, "real")}:${join(dir, "decoy")}`,
+      `relunlink:${dir}:relative.txt`, `mount:${dir}`, `toctou:${join(dir, "real")}:${join(dir, "decoy")}`, "ns",
     ]]);
     pid = run.runs[0].pid;
   });
@@ -72,6 +72,14 @@ describe("file events", () => {
     expect(bytes.toString("latin1")).toBe("\x7fELF-tracee-magic-write-test-012");
     expect(m[0].returnValue).toBe(39);
     expect(eventsOf(run.events, "magic_write", pid).every((e) => argsOf(e).pathname !== "/")).toBe(true); // not for pipes
+  });
+
+  test("files without a path are named as /proc shows them: pipes and sockets, namespaces", () => {
+    const out = eventsOf(run.events, "vfs_write", pid).filter((e) => argsOf(e).pathname !== file);
+    expect(out.length).toBeGreaterThan(0); // the fixture's report lines, written to the pipe tracee's test reads
+    for (const e of out) expect(argsOf(e).pathname).toBe(`${/^socket/.test(argsOf(e).pathname) ? "socket" : "pipe"}:[${argsOf(e).inode}]`);
+    const ns = eventsOf(run.events, "security_file_open", pid).map((e) => argsOf(e).pathname);
+    expect(ns).toContain(`uts:[${run.runs[0].num("uts_before")}]`);
   });
 
   test("security_inode_mknod reports a fifo and a char device with mode and the kernel's dev encoding", () => {
