@@ -93,12 +93,13 @@ static __always_inline struct event_buf *ev__begin(__u32 id, __s64 retval)
 	return ev__open(id, retval) ? buf__get(BUF_EVENT) : NULL;
 }
 
-/* option:detect-syscall: the syscall that led to the event, as the argument at `index` */
-static __always_inline void ev__save_syscall(struct event_buf *b, __u8 index, long nr)
-{
-	if (tracee_cfg.options & OPT_DETECT_SYSCALL)
-		buf__save_int(b, index, nr);
-}
+/* option:detect-syscall: the syscall that led to the event, as the argument at `index` (`nr` is evaluated
+ * only when the option is on: the load-time constant removes it otherwise) */
+#define ev__save_syscall(b, index, nr)                          \
+	do {                                                    \
+		if (tracee_cfg.options & OPT_DETECT_SYSCALL)    \
+			buf__save_int(b, index, nr);            \
+	} while (0)
 
 /* mem_prot_alert code of an mprotect from VMA flags `prev` to the requested `prot`, 0 for none; the first
  * of codes 2, 3, 4 that applies (reference §5.1). */

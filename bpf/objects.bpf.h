@@ -40,18 +40,25 @@ struct ns_ids {
 	__u32 mnt, pid, uts, ipc, net, cgroup;
 };
 
-/* The syscall current is in, from its saved user registers (-1 outside a syscall). */
-static __always_inline long task__syscall_nr(void)
-{
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+#define THREAD_SIZE (4096 << 2) /* x86-64 kernel stack (without KASAN) */
 
-	return BPF_CORE_READ(regs, orig_ax);
-}
-
-/* The user registers of current: the syscall's arguments are still there at its exit (x86-64 keeps them). */
+/* The user registers of current, where the syscall's arguments still are at its exit (x86-64 keeps them).
+ * Kernels before 5.15 lack bpf_task_pt_regs; the registers sit at the top of the task's kernel stack there.
+ * The unused branch is dead once CO-RE resolves the enum, so the verifier never sees a missing helper. */
 static __always_inline struct pt_regs *task__user_regs(void)
 {
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct task_struct *t;
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	t = (void *)bpf_get_current_task();
+	return (struct pt_regs *)((__u64)BPF_CORE_READ(t, stack) + THREAD_SIZE) - 1;
+}
+
+/* The syscall current is in (-1 outside a syscall). */
+static __always_inline long task__syscall_nr(void)
+{
+	return BPF_CORE_READ(task__user_regs(), orig_ax);
 }
 
 /* The struct file behind fd in current's table, NULL when the fd is not open. */
