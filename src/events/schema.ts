@@ -116,7 +116,7 @@ export interface Param { type: string; name: string; wire: ArgTypeName }
 export type Hook =
   | { kind: "syscall" } // raw_syscalls sys_enter/sys_exit
   | { kind: "raw_tp"; tp: string }
-  | { kind: "kprobe"; fn: string; fallback?: string } // fallback: how the tracepoint way derives it
+  | { kind: "kprobe"; fn: string; fallback?: string } // fallback: how the tracepoint way derives it (programs: src/tracer/programs.ts)
   | { kind: "derived"; from: string };
 
 export interface EventDef {
@@ -542,28 +542,28 @@ const OTHER_EVENTS: [number, string, string, string, Hook, boolean?][] = [
   [1006, "do_exit", "proc proc_life", "", { kind: "kprobe", fn: "do_exit", fallback: "sched_process_exit" }],
   [1007, "cap_capable", "default", "int cap, int syscall", { kind: "kprobe", fn: "cap_capable", fallback: "capability:cap_capable" }],
   [1008, "vfs_write", "", "const char* pathname, dev_t dev, unsigned long inode, size_t count, off_t pos", { kind: "kprobe", fn: "vfs_write", fallback: "write/pwrite64 exit" }],
-  [1009, "vfs_writev", "", "const char* pathname, dev_t dev, unsigned long inode, unsigned long vlen, off_t pos", { kind: "kprobe", fn: "vfs_writev", fallback: "writev/pwritev exit" }],
-  [1010, "mem_prot_alert", "", "u32 alert", { kind: "kprobe", fn: "security_file_mprotect", fallback: "mmap/mprotect exit" }],
-  [1011, "commit_creds", "", "slim_cred_t old_cred, slim_cred_t new_cred, int syscall", { kind: "kprobe", fn: "commit_creds", fallback: "set*id/capset exit" }],
-  [1012, "switch_task_ns", "", "pid_t pid, u32 new_mnt, u32 new_pid, u32 new_uts, u32 new_ipc, u32 new_net, u32 new_cgroup", { kind: "kprobe", fn: "switch_task_namespaces", fallback: "setns/unshare exit" }],
+  [1009, "vfs_writev", "", "const char* pathname, dev_t dev, unsigned long inode, unsigned long vlen, off_t pos", { kind: "kprobe", fn: "vfs_writev", fallback: "writev/pwritev/pwritev2 exit" }],
+  [1010, "mem_prot_alert", "", "u32 alert", { kind: "kprobe", fn: "security_file_mprotect", fallback: "mprotect entry and exit, mmap exit" }],
+  [1011, "commit_creds", "", "slim_cred_t old_cred, slim_cred_t new_cred, int syscall", { kind: "kprobe", fn: "commit_creds", fallback: "set*id/capset/prctl/exec/unshare/setns entry and exit" }],
+  [1012, "switch_task_ns", "", "pid_t pid, u32 new_mnt, u32 new_pid, u32 new_uts, u32 new_ipc, u32 new_net, u32 new_cgroup", { kind: "kprobe", fn: "switch_task_namespaces", fallback: "setns/unshare entry and exit" }],
   [1013, "magic_write", "", "const char* pathname, bytes bytes, dev_t dev, unsigned long inode", { kind: "derived", from: "vfs_write" }],
   [1014, "cgroup_attach_task", "", "const char* cgroup_path, const char* comm, pid_t pid", { kind: "raw_tp", tp: "cgroup:cgroup_attach_task" }],
   [1015, "cgroup_mkdir", "", "u64 cgroup_id, const char* cgroup_path", { kind: "raw_tp", tp: "cgroup:cgroup_mkdir" }, true],
   [1016, "cgroup_rmdir", "", "u64 cgroup_id, const char* cgroup_path", { kind: "raw_tp", tp: "cgroup:cgroup_rmdir" }, true],
   [1017, "security_bprm_check", "default lsm_hooks proc proc_life", "const char* pathname, dev_t dev, unsigned long inode", { kind: "kprobe", fn: "security_bprm_check", fallback: "sched:sched_process_exec" }],
   [1018, "security_file_open", "default lsm_hooks fs fs_file_ops", "const char* pathname, int flags, dev_t dev, unsigned long inode, unsigned long ctime, int syscall", { kind: "kprobe", fn: "security_file_open", fallback: "open/openat/openat2/creat exit" }],
-  [1019, "security_inode_unlink", "default lsm_hooks fs fs_file_ops", "const char* pathname", { kind: "kprobe", fn: "security_inode_unlink", fallback: "unlink/unlinkat entry" }],
-  [1020, "security_socket_create", "default lsm_hooks net net_sock", "int family, int type, int protocol, int kern", { kind: "kprobe", fn: "security_socket_create", fallback: "socket exit" }],
+  [1019, "security_inode_unlink", "default lsm_hooks fs fs_file_ops", "const char* pathname", { kind: "kprobe", fn: "security_inode_unlink", fallback: "unlink/unlinkat exit" }],
+  [1020, "security_socket_create", "default lsm_hooks net net_sock", "int family, int type, int protocol, int kern", { kind: "kprobe", fn: "security_socket_create", fallback: "socket/socketpair exit" }],
   [1021, "security_socket_listen", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* local_addr, int backlog", { kind: "kprobe", fn: "security_socket_listen", fallback: "listen exit" }],
   [1022, "security_socket_connect", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* remote_addr", { kind: "kprobe", fn: "security_socket_connect", fallback: "connect exit" }],
   [1023, "security_socket_accept", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* local_addr", { kind: "kprobe", fn: "security_socket_accept", fallback: "accept/accept4 exit" }],
   [1024, "security_socket_bind", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* local_addr", { kind: "kprobe", fn: "security_socket_bind", fallback: "bind exit" }],
-  [1025, "security_sb_mount", "default lsm_hooks fs", "const char* dev_name, const char* path, const char* type, unsigned long flags", { kind: "kprobe", fn: "security_sb_mount", fallback: "mount exit" }],
-  [1026, "security_bpf", "lsm_hooks", "int cmd", { kind: "kprobe", fn: "security_bpf", fallback: "bpf exit" }],
+  [1025, "security_sb_mount", "default lsm_hooks fs", "const char* dev_name, const char* path, const char* type, unsigned long flags", { kind: "kprobe", fn: "security_sb_mount", fallback: "mount entry" }],
+  [1026, "security_bpf", "lsm_hooks", "int cmd", { kind: "kprobe", fn: "security_bpf", fallback: "bpf entry" }],
   [1027, "security_bpf_map", "lsm_hooks", "unsigned int map_id, const char* map_name", { kind: "kprobe", fn: "security_bpf_map", fallback: "bpf exit" }],
-  [1028, "security_kernel_read_file", "lsm_hooks", "const char* pathname, dev_t dev, unsigned long inode, int type", { kind: "kprobe", fn: "security_kernel_read_file", fallback: "finit_module exit" }],
+  [1028, "security_kernel_read_file", "lsm_hooks", "const char* pathname, dev_t dev, unsigned long inode, int type", { kind: "kprobe", fn: "security_kernel_read_file", fallback: "finit_module/kexec_file_load exit" }],
   [1029, "security_inode_mknod", "lsm_hooks", "const char* file_name, umode_t mode, dev_t dev", { kind: "kprobe", fn: "security_inode_mknod", fallback: "mknod/mknodat exit" }],
-  [1030, "security_kernel_post_read_file", "lsm_hooks", "const char* pathname, long size, int type", { kind: "kprobe", fn: "security_kernel_post_read_file", fallback: "finit_module exit" }],
+  [1030, "security_kernel_post_read_file", "lsm_hooks", "const char* pathname, long size, int type", { kind: "kprobe", fn: "security_kernel_post_read_file", fallback: "finit_module/kexec_file_load exit" }],
   [1031, "socket_dup", "", "int oldfd, int newfd, struct sockaddr* remote_addr", { kind: "derived", from: "dup/dup2/dup3" }],
   [2000, "init_namespaces", "", "u32 cgroup, u32 ipc, u32 mnt, u32 net, u32 pid, u32 pid_for_children, u32 time, u32 time_for_children, u32 user, u32 uts", { kind: "derived", from: "/proc/1/ns" }],
 ];
