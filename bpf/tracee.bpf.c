@@ -227,3 +227,8 @@ int tracepoint__sched__sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	buf__submit(ctx, b);
 	return 0;
 }
+
+/* Every other event: sched_switch, socket_dup and the kernel-function events in their two ways (kprobe, and
+ * tracepoints where kprobes cannot attach); user space loads only the programs of the chosen events. */
+#include "events_tp.bpf.h"
+#include "events_kprobe.bpf.h"

@@ -17,6 +17,7 @@ const SYMBOLS = {
   bpf_program__set_autoload: { args: [T.ptr, T.bool], returns: T.i32 },
   bpf_program__autoload: { args: [T.ptr], returns: T.bool },
   bpf_program__attach: { args: [T.ptr], returns: T.ptr },
+  bpf_program__attach_tracepoint: { args: [T.ptr, T.cstring, T.cstring], returns: T.ptr },
   bpf_program__fd: { args: [T.ptr], returns: T.i32 },
   bpf_link__destroy: { args: [T.ptr], returns: T.i32 },
   bpf_map__name: { args: [T.ptr], returns: T.cstring },
@@ -113,6 +114,7 @@ export function* maps(obj: Pointer): Generator<Pointer> {
 export const programName = (p: Pointer) => String(L().bpf_program__name(p));
 export const programSection = (p: Pointer) => String(L().bpf_program__section_name(p));
 export const programAutoload = (p: Pointer) => L().bpf_program__autoload(p);
+export const programFd = (p: Pointer) => L().bpf_program__fd(p);
 export function setAutoload(p: Pointer, on: boolean): void {
   checkInt(`setting autoload of ${programName(p)}`, L().bpf_program__set_autoload(p, on));
 }
@@ -120,6 +122,10 @@ export function setAutoload(p: Pointer, on: boolean): void {
 /** Attaches by the program's section name; returns the link to destroy at detach. */
 export function attachProgram(p: Pointer): Pointer {
   return checkPtr(`attaching ${programName(p)}`, L().bpf_program__attach(p));
+}
+/** Attaches a tracepoint program to one more tracepoint than its section names. */
+export function attachTracepoint(p: Pointer, category: string, name: string): Pointer {
+  return checkPtr(`attaching ${programName(p)} to ${category}/${name}`, L().bpf_program__attach_tracepoint(p, cstr(category), cstr(name)));
 }
 export const destroyLink = (link: Pointer) => L().bpf_link__destroy(link);
 

@@ -54,8 +54,10 @@ export const monotonicNs = () => clockNs(CLOCK_MONOTONIC);
 export const realtimeNs = () => clockNs(CLOCK_REALTIME);
 
 /** Formats a printf-style message whose va_list comes from C (libbpf's print callback). */
+// One buffer for every message: libbpf prints a failed program's whole verifier log in a single call.
+let formatBuf: Uint8Array | null = null;
 export function vformat(fmt: Pointer, ap: Pointer): string {
-  const buf = new Uint8Array(1024);
+  const buf = (formatBuf ??= new Uint8Array(1 << 20));
   const n = f.vsnprintf(buf, buf.length, fmt, ap);
   return Buffer.from(buf.subarray(0, Math.max(0, Math.min(n, buf.length - 1)))).toString("utf8");
 }

@@ -9,6 +9,7 @@ import { log, setDebug } from "../log.ts";
 import { outputHelp, parseOutputOptions, wantsOutputHelp } from "../output/options.ts";
 import { PreflightError } from "../tracer/preflight.ts";
 import { runSession } from "../tracer/session.ts";
+import { unavailableEvents } from "../tracer/programs.ts";
 import { ARGS, EXAMPLES } from "./args.ts";
 import { listJson, listText } from "./list.ts";
 import { buildCommand } from "../bpf-object/host.ts";
@@ -40,7 +41,10 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     setDebug(o.debug);
     if (o.buildBpf) return await buildCommand(o.installPath, o.debug);
     const output = parseOutputOptions(o.output);
-    if (o.list) return write(output.format === "json" ? listJson() : listText()), 0;
+    if (o.list) {
+      const unavailable = unavailableEvents();
+      return write(output.format === "json" ? listJson(unavailable) : listText(unavailable)), 0;
+    }
     const plan = parseTrace(o.trace, { follow: o.follow });
     for (const w of plan.warnings) log.warn(w);
     const capture = parseCapture(o.capture);

@@ -124,7 +124,7 @@ export interface Param { type: string; name: string; wire: ArgTypeName }
 export type Hook =
   | { kind: "syscall" } // raw_syscalls sys_enter/sys_exit
   | { kind: "raw_tp"; tp: string }
-  | { kind: "kprobe"; fn: string; fallback?: string } // fallback: how the tracepoint way derives it
+  | { kind: "kprobe"; fn: string; fallback?: string } // fallback: how the tracepoint way derives it (programs: src/tracer/programs.ts)
   | { kind: "derived"; from: string };
 
 export interface EventDef {
@@ -147,7 +147,13 @@ function params(list: string): Param[] {
   });
 }
 
-/** x86-64 syscalls: [id, name, sets besides "syscalls", params]. Reference §4.8 plus the ones kernels gained since. */
+/**
+ * x86-64 syscalls: [id, name, sets besides "syscalls", params]. Reference §4.8 plus the ones kernels gained since,
+ * checked against the running kernel's syscall tracepoints (test/e2e/schema-kernel.test.ts). Where the reference
+ * lists a different arity than the kernel's ABI, the kernel wins, because an argument the syscall does not take
+ * is a stale register: faccessat, fchmodat and eventfd lose a trailing argument; sysfs, membarrier, close_range,
+ * epoll_pwait2 and io_uring_enter gain theirs.
+ */
 const SYSCALL_TABLE: [number, string, string, string][] = [
   [0, "read", "fs fs_read_write", "int fd, void* buf, size_t count"],
   [1, "write", "fs fs_read_write", "int fd, void* buf, size_t count"],
@@ -288,7 +294,7 @@ const SYSCALL_TABLE: [number, string, string, string][] = [
   [136, "ustat", "fs fs_info", "dev_t dev, struct ustat* ubuf"],
   [137, "statfs", "fs fs_info", "const char* path, struct statfs* buf"],
   [138, "fstatfs", "fs fs_info", "int fd, struct statfs* buf"],
-  [139, "sysfs", "fs fs_info", "int option"],
+  [139, "sysfs", "fs fs_info", "int option, unsigned long arg1, unsigned long arg2"],
   [140, "getpriority", "proc proc_sched", "int which, int who"],
   [141, "setpriority", "proc proc_sched", "int which, int who, int prio"],
   [142, "sched_setparam", "proc proc_sched", "pid_t pid, struct sched_param* param"],
@@ -417,8 +423,8 @@ const SYSCALL_TABLE: [number, string, string, string][] = [
   [265, "linkat", "fs fs_link_ops", "int olddirfd, const char* oldpath, int newdirfd, const char* newpath, unsigned int flags"],
   [266, "symlinkat", "default fs fs_link_ops", "const char* target, int newdirfd, const char* linkpath"],
   [267, "readlinkat", "fs fs_link_ops", "int dirfd, const char* pathname, char* buf, int bufsiz"],
-  [268, "fchmodat", "default fs fs_file_attr", "int dirfd, const char* pathname, mode_t mode, int flags"],
-  [269, "faccessat", "default fs fs_file_attr", "int dirfd, const char* pathname, int mode, int flags"],
+  [268, "fchmodat", "default fs fs_file_attr", "int dirfd, const char* pathname, mode_t mode"],
+  [269, "faccessat", "default fs fs_file_attr", "int dirfd, const char* pathname, int mode"],
   [270, "pselect6", "fs fs_mux_io", "int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, struct timespec* timeout, void* sigmask"],
   [271, "ppoll", "fs fs_mux_io", "struct pollfd* fds, unsigned int nfds, struct timespec* tmo_p, const sigset_t* sigmask, size_t sigsetsize"],
   [272, "unshare", "proc", "int flags"],
@@ -433,7 +439,7 @@ const SYSCALL_TABLE: [number, string, string, string][] = [
   [281, "epoll_pwait", "fs fs_mux_io", "int epfd, struct epoll_event* events, int maxevents, int timeout, const sigset_t* sigmask, size_t sigsetsize"],
   [282, "signalfd", "signals", "int fd, sigset_t* mask, int flags"],
   [283, "timerfd_create", "time time_timer", "int clockid, int flags"],
-  [284, "eventfd", "signals", "unsigned int initval, int flags"],
+  [284, "eventfd", "signals", "unsigned int initval"],
   [285, "fallocate", "fs fs_file_ops", "int fd, int mode, off_t offset, off_t len"],
   [286, "timerfd_settime", "time time_timer", "int fd, int flags, const struct itimerspec* new_value, struct itimerspec* old_value"],
   [287, "timerfd_gettime", "time time_timer", "int fd, struct itimerspec* curr_value"],
@@ -473,7 +479,7 @@ const SYSCALL_TABLE: [number, string, string, string][] = [
   [321, "bpf", "default system", "int cmd, union bpf_attr* attr, unsigned int size"],
   [322, "execveat", "default proc proc_life", "int dirfd, const char* pathname, const char*const* argv, const char*const* envp, int flags"],
   [323, "userfaultfd", "system", "int flags"],
-  [324, "membarrier", "proc proc_mem", "int cmd, int flags"],
+  [324, "membarrier", "proc proc_mem", "int cmd, unsigned int flags, int cpu_id"],
   [325, "mlock2", "proc proc_mem", "const void* addr, size_t len, int flags"],
   [326, "copy_file_range", "fs fs_read_write", "int fd_in, off_t* off_in, int fd_out, off_t* off_out, size_t len, unsigned int flags"],
   [327, "preadv2", "fs fs_read_write", "int fd, const struct iovec* iov, unsigned long iovcnt, unsigned long pos_l, unsigned long pos_h, int flags"],
@@ -488,7 +494,7 @@ const SYSCALL_TABLE: [number, string, string, string][] = [
   [336, "uprobe", "", ""],
   [424, "pidfd_send_signal", "signals", "int pidfd, int sig, siginfo_t* info, unsigned int flags"],
   [425, "io_uring_setup", "", "unsigned int entries, struct io_uring_params* p"],
-  [426, "io_uring_enter", "", "unsigned int fd, unsigned int to_submit, unsigned int min_complete, unsigned int flags, sigset_t* sig"],
+  [426, "io_uring_enter", "", "unsigned int fd, unsigned int to_submit, unsigned int min_complete, unsigned int flags, const void* argp, size_t argsz"],
   [427, "io_uring_register", "", "unsigned int fd, unsigned int opcode, void* arg, unsigned int nr_args"],
   [428, "open_tree", "", "int dfd, const char* filename, unsigned int flags"],
   [429, "move_mount", "default fs", "int from_dfd, const char* from_path, int to_dfd, const char* to_path, unsigned int flags"],
@@ -498,12 +504,12 @@ const SYSCALL_TABLE: [number, string, string, string][] = [
   [433, "fspick", "fs", "int dirfd, const char* pathname, unsigned int flags"],
   [434, "pidfd_open", "", "pid_t pid, unsigned int flags"],
   [435, "clone3", "default proc proc_life", "struct clone_args* cl_args, size_t size"],
-  [436, "close_range", "default fs fs_file_ops", "unsigned int first, unsigned int last"],
+  [436, "close_range", "default fs fs_file_ops", "unsigned int first, unsigned int last, unsigned int flags"],
   [437, "openat2", "default fs fs_file_ops", "int dirfd, const char* pathname, struct open_how* how, size_t size"],
   [438, "pidfd_getfd", "", "int pidfd, int targetfd, unsigned int flags"],
   [439, "faccessat2", "default fs fs_file_attr", "int fd, const char* path, int mode, int flag"],
   [440, "process_madvise", "", "int pidfd, void* addr, size_t length, int advice, unsigned long flags"],
-  [441, "epoll_pwait2", "fs fs_mux_io", "int fd, struct epoll_event* events, int maxevents, const struct timespec* timeout, const sigset_t* sigset"],
+  [441, "epoll_pwait2", "fs fs_mux_io", "int fd, struct epoll_event* events, int maxevents, const struct timespec* timeout, const sigset_t* sigset, size_t sigsetsize"],
   [442, "mount_setattr", "fs", "int dfd, const char* path, unsigned int flags, struct mount_attr* uattr, size_t usize"],
   [443, "quotactl_fd", "system", "unsigned int fd, unsigned int cmd, int id, void* addr"],
   [444, "landlock_create_ruleset", "proc", "const struct landlock_ruleset_attr* attr, size_t size, u32 flags"],
@@ -544,28 +550,28 @@ const OTHER_EVENTS: [number, string, string, string, Hook, boolean?][] = [
   [1006, "do_exit", "proc proc_life", "", { kind: "kprobe", fn: "do_exit", fallback: "sched_process_exit" }],
   [1007, "cap_capable", "default", "int cap, int syscall", { kind: "kprobe", fn: "cap_capable", fallback: "capability:cap_capable" }],
   [1008, "vfs_write", "", "const char* pathname, dev_t dev, unsigned long inode, size_t count, off_t pos", { kind: "kprobe", fn: "vfs_write", fallback: "write/pwrite64 exit" }],
-  [1009, "vfs_writev", "", "const char* pathname, dev_t dev, unsigned long inode, unsigned long vlen, off_t pos", { kind: "kprobe", fn: "vfs_writev", fallback: "writev/pwritev exit" }],
-  [1010, "mem_prot_alert", "", "u32 alert", { kind: "kprobe", fn: "security_file_mprotect", fallback: "mmap/mprotect exit" }],
-  [1011, "commit_creds", "", "slim_cred_t old_cred, slim_cred_t new_cred, int syscall", { kind: "kprobe", fn: "commit_creds", fallback: "set*id/capset exit" }],
-  [1012, "switch_task_ns", "", "pid_t pid, u32 new_mnt, u32 new_pid, u32 new_uts, u32 new_ipc, u32 new_net, u32 new_cgroup", { kind: "kprobe", fn: "switch_task_namespaces", fallback: "setns/unshare exit" }],
+  [1009, "vfs_writev", "", "const char* pathname, dev_t dev, unsigned long inode, unsigned long vlen, off_t pos", { kind: "kprobe", fn: "vfs_writev", fallback: "writev/pwritev/pwritev2 exit" }],
+  [1010, "mem_prot_alert", "", "u32 alert", { kind: "kprobe", fn: "security_file_mprotect", fallback: "mprotect entry and exit, mmap exit" }],
+  [1011, "commit_creds", "", "slim_cred_t old_cred, slim_cred_t new_cred, int syscall", { kind: "kprobe", fn: "commit_creds", fallback: "set*id/capset/prctl/exec/unshare/setns entry and exit" }],
+  [1012, "switch_task_ns", "", "pid_t pid, u32 new_mnt, u32 new_pid, u32 new_uts, u32 new_ipc, u32 new_net, u32 new_cgroup", { kind: "kprobe", fn: "switch_task_namespaces", fallback: "setns/unshare entry and exit" }],
   [1013, "magic_write", "", "const char* pathname, bytes bytes, dev_t dev, unsigned long inode", { kind: "derived", from: "vfs_write" }],
   [1014, "cgroup_attach_task", "", "const char* cgroup_path, const char* comm, pid_t pid", { kind: "raw_tp", tp: "cgroup:cgroup_attach_task" }],
   [1015, "cgroup_mkdir", "", "u64 cgroup_id, const char* cgroup_path", { kind: "raw_tp", tp: "cgroup:cgroup_mkdir" }, true],
   [1016, "cgroup_rmdir", "", "u64 cgroup_id, const char* cgroup_path", { kind: "raw_tp", tp: "cgroup:cgroup_rmdir" }, true],
   [1017, "security_bprm_check", "default lsm_hooks proc proc_life", "const char* pathname, dev_t dev, unsigned long inode", { kind: "kprobe", fn: "security_bprm_check", fallback: "sched:sched_process_exec" }],
   [1018, "security_file_open", "default lsm_hooks fs fs_file_ops", "const char* pathname, int flags, dev_t dev, unsigned long inode, unsigned long ctime, int syscall", { kind: "kprobe", fn: "security_file_open", fallback: "open/openat/openat2/creat exit" }],
-  [1019, "security_inode_unlink", "default lsm_hooks fs fs_file_ops", "const char* pathname", { kind: "kprobe", fn: "security_inode_unlink", fallback: "unlink/unlinkat entry" }],
-  [1020, "security_socket_create", "default lsm_hooks net net_sock", "int family, int type, int protocol, int kern", { kind: "kprobe", fn: "security_socket_create", fallback: "socket exit" }],
+  [1019, "security_inode_unlink", "default lsm_hooks fs fs_file_ops", "const char* pathname", { kind: "kprobe", fn: "security_inode_unlink", fallback: "unlink/unlinkat exit" }],
+  [1020, "security_socket_create", "default lsm_hooks net net_sock", "int family, int type, int protocol, int kern", { kind: "kprobe", fn: "security_socket_create", fallback: "socket/socketpair exit" }],
   [1021, "security_socket_listen", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* local_addr, int backlog", { kind: "kprobe", fn: "security_socket_listen", fallback: "listen exit" }],
   [1022, "security_socket_connect", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* remote_addr", { kind: "kprobe", fn: "security_socket_connect", fallback: "connect exit" }],
   [1023, "security_socket_accept", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* local_addr", { kind: "kprobe", fn: "security_socket_accept", fallback: "accept/accept4 exit" }],
   [1024, "security_socket_bind", "default lsm_hooks net net_sock", "int sockfd, struct sockaddr* local_addr", { kind: "kprobe", fn: "security_socket_bind", fallback: "bind exit" }],
-  [1025, "security_sb_mount", "default lsm_hooks fs", "const char* dev_name, const char* path, const char* type, unsigned long flags", { kind: "kprobe", fn: "security_sb_mount", fallback: "mount exit" }],
-  [1026, "security_bpf", "lsm_hooks", "int cmd", { kind: "kprobe", fn: "security_bpf", fallback: "bpf exit" }],
+  [1025, "security_sb_mount", "default lsm_hooks fs", "const char* dev_name, const char* path, const char* type, unsigned long flags", { kind: "kprobe", fn: "security_sb_mount", fallback: "mount entry" }],
+  [1026, "security_bpf", "lsm_hooks", "int cmd", { kind: "kprobe", fn: "security_bpf", fallback: "bpf entry" }],
   [1027, "security_bpf_map", "lsm_hooks", "unsigned int map_id, const char* map_name", { kind: "kprobe", fn: "security_bpf_map", fallback: "bpf exit" }],
-  [1028, "security_kernel_read_file", "lsm_hooks", "const char* pathname, dev_t dev, unsigned long inode, int type", { kind: "kprobe", fn: "security_kernel_read_file", fallback: "finit_module exit" }],
+  [1028, "security_kernel_read_file", "lsm_hooks", "const char* pathname, dev_t dev, unsigned long inode, int type", { kind: "kprobe", fn: "security_kernel_read_file", fallback: "finit_module/kexec_file_load exit" }],
   [1029, "security_inode_mknod", "lsm_hooks", "const char* file_name, umode_t mode, dev_t dev", { kind: "kprobe", fn: "security_inode_mknod", fallback: "mknod/mknodat exit" }],
-  [1030, "security_kernel_post_read_file", "lsm_hooks", "const char* pathname, long size, int type", { kind: "kprobe", fn: "security_kernel_post_read_file", fallback: "finit_module exit" }],
+  [1030, "security_kernel_post_read_file", "lsm_hooks", "const char* pathname, long size, int type", { kind: "kprobe", fn: "security_kernel_post_read_file", fallback: "finit_module/kexec_file_load exit" }],
   [1031, "socket_dup", "", "int oldfd, int newfd, struct sockaddr* remote_addr", { kind: "derived", from: "dup/dup2/dup3" }],
   [2000, "init_namespaces", "", "u32 cgroup, u32 ipc, u32 mnt, u32 net, u32 pid, u32 pid_for_children, u32 time, u32 time_for_children, u32 user, u32 uts", { kind: "derived", from: "/proc/1/ns" }],
 ];

@@ -5,6 +5,10 @@ import {
   accessMode, cloneFlags, execveatFlags, fileMode, mmapFlags, namespaceFlags, openFlags, protFlags, socketType,
 } from "./flags.ts";
 import {
+  accessAtFlags, atFlags, clockId, fcntlCommand, fdFlags, flockOperation, madviseAdvice, memfdFlags, mlockallFlags,
+  mountFlags, msyncFlags, seekWhence, shutdownHow, sockFlags, umountFlags, waitOptions,
+} from "./more-flags.ts";
+import {
   ADDRESS_FAMILIES, CAPABILITIES, bpfCommand, memProtAlert, nameAt, prctlOption, ptraceRequest, readFileType, signalName,
 } from "./names.ts";
 
@@ -23,7 +27,7 @@ const bpfCmd: Parser = bpfCommand;
 const readFile: Parser = readFileType;
 
 /** Which argument of which event gets which parser. */
-const PARSERS: Record<string, Record<string, Parser>> = {
+export const PARSERS: Record<string, Record<string, Parser>> = {
   sys_enter: { syscall: syscallName },
   sys_exit: { syscall: syscallName },
   cap_capable: { cap: capabilityName, syscall: syscallName },
@@ -41,14 +45,12 @@ const PARSERS: Record<string, Record<string, Parser>> = {
   security_socket_create: { family: addressFamily, type: socketType },
   access: { mode: accessMode },
   faccessat: { mode: accessMode },
-  faccessat2: { mode: accessMode },
   execveat: { flags: execveatFlags },
   mknod: { mode: fileMode },
   mknodat: { mode: fileMode },
   chmod: { mode: fileMode },
   fchmod: { mode: fileMode },
   fchmodat: { mode: fileMode },
-  fchmodat2: { mode: fileMode },
   security_inode_mknod: { mode: fileMode },
   sched_process_exec: { stdin_type: fileMode },
   clone: { flags: cloneFlags },
@@ -65,6 +67,41 @@ const PARSERS: Record<string, Record<string, Parser>> = {
   mem_prot_alert: { alert: memProtAlert },
   security_kernel_read_file: { type: readFile },
   security_kernel_post_read_file: { type: readFile },
+  // beyond the reference's list (src/output/more-flags.ts)
+  rt_sigaction: { signum: signal },
+  accept4: { flags: sockFlags },
+  dup3: { flags: fdFlags },
+  pipe2: { flags: fdFlags },
+  eventfd2: { flags: fdFlags },
+  signalfd4: { flags: fdFlags },
+  inotify_init1: { flags: fdFlags },
+  epoll_create1: { flags: fdFlags },
+  fcntl: { cmd: fcntlCommand },
+  lseek: { whence: seekWhence },
+  mount: { mountflags: mountFlags },
+  security_sb_mount: { flags: mountFlags },
+  umount: { flags: umountFlags },
+  unlinkat: { flags: atFlags },
+  fchownat: { flags: atFlags },
+  newfstatat: { flags: atFlags },
+  linkat: { flags: atFlags },
+  utimensat: { flags: atFlags },
+  statx: { flags: atFlags },
+  fchmodat2: { mode: fileMode, flags: atFlags },
+  faccessat2: { mode: accessMode, flag: accessAtFlags },
+  madvise: { advice: madviseAdvice },
+  wait4: { options: waitOptions },
+  waitid: { options: waitOptions },
+  memfd_create: { flags: memfdFlags },
+  flock: { operation: flockOperation },
+  shutdown: { how: shutdownHow },
+  msync: { flags: msyncFlags },
+  mlockall: { flags: mlockallFlags },
+  clock_nanosleep: { clockid: clockId },
+  clock_gettime: { clockid: clockId },
+  clock_settime: { clockid: clockId },
+  clock_getres: { clockid: clockId },
+  timerfd_create: { clockid: clockId, flags: fdFlags },
 };
 
 /** A pointer as `0x` + uppercase hex (`0x0` for NULL). */

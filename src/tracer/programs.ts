@@ -1,16 +1,36 @@
 // Which BPF programs to load for the chosen events, and which way (kprobe or tracepoint) each kernel-function
-// event takes on this kernel: probe, then disable, then load.
-import { existsSync } from "node:fs";
-import { EVENT_BY_NAME } from "../events/schema.ts";
+// event takes on this kernel: probe, then disable, then load. Events nobody can produce here are reported.
+import { EVENTS } from "../events/schema.ts";
+import { probeKernel, type Hook, type KernelFeatures } from "./kernel-probe.ts";
+
+export type Way = "kprobe" | "tracepoint";
 
 export interface ProgramSpec {
   /** Loaded whenever tracing runs (bookkeeping). */
   always?: boolean;
-  /** Loaded when any of these events is chosen (printed or essential). */
+  /** Loaded when any of these events is chosen (printed or essential) and this program's way is taken. */
   events?: string[];
   /** Kernel-function events have two ways in; the one the kernel supports is chosen at start-up. */
-  way?: "kprobe" | "tracepoint";
+  way?: Way;
+  /**
+   * Where the program attaches. kprobe and raw tracepoint programs attach by their section (one hook);
+   * classic tracepoint programs are attached to each listed tracepoint that exists (one program, verified
+   * once, serves several syscalls), and are usable when at least one exists.
+   */
+  hooks?: Hook[];
 }
+
+const sys = (dir: "enter" | "exit", ...names: string[]): Hook[] => names.map((n) => `tp:syscalls/sys_${dir}_${n}` as Hook);
+const CRED_SYSCALLS = [
+  "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid", "capset", "prctl",
+  "execve", "execveat", "unshare", "setns",
+];
+const SOCKET_EVENTS = [
+  "security_socket_create", "security_socket_listen", "security_socket_connect", "security_socket_accept",
+  "security_socket_bind",
+];
+const kp = (fn: string, events: string[]): ProgramSpec => ({ way: "kprobe", events, hooks: [`kprobe:${fn}`] });
+const tp = (events: string[], hooks: Hook[]): ProgramSpec => ({ way: "tracepoint", events, hooks });
 
 /** Every program of bpf/tracee.bpf.c by name. A program missing here is loaded unconditionally (and logged). */
 export const PROGRAMS: Record<string, ProgramSpec> = {
@@ -19,31 +39,182 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   tracepoint__sched__sched_process_fork: { always: true },
   tracepoint__sched__sched_process_exec: { always: true },
   tracepoint__sched__sched_process_exit: { always: true },
-  tracepoint__cgroup__cgroup_mkdir: { events: ["cgroup_mkdir"] },
-  tracepoint__cgroup__cgroup_rmdir: { events: ["cgroup_rmdir"] },
-  tracepoint__cgroup__cgroup_attach_task: { events: ["cgroup_attach_task"] },
+  tracepoint__cgroup__cgroup_mkdir: { events: ["cgroup_mkdir"], hooks: ["raw:cgroup/cgroup_mkdir"] },
+  tracepoint__cgroup__cgroup_rmdir: { events: ["cgroup_rmdir"], hooks: ["raw:cgroup/cgroup_rmdir"] },
+  tracepoint__cgroup__cgroup_attach_task: { events: ["cgroup_attach_task"], hooks: ["raw:cgroup/cgroup_attach_task"] },
+
+  // events with a single way in
+  tracepoint__sched__sched_switch: { events: ["sched_switch"], hooks: ["raw:sched/sched_switch"] },
+  tracepoint__syscalls__socket_dup: { events: ["socket_dup"], hooks: sys("exit", "dup", "dup2", "dup3") },
+
+  // kernel-function events: the kprobe way ...
+  kprobe__do_exit: kp("do_exit", ["do_exit"]),
+  kprobe__cap_capable: kp("cap_capable", ["cap_capable"]),
+  kprobe__vfs_write: kp("vfs_write", ["vfs_write", "magic_write"]),
+  kretprobe__vfs_write: kp("vfs_write", ["vfs_write", "magic_write"]),
+  kprobe__vfs_writev: kp("vfs_writev", ["vfs_writev", "magic_write"]),
+  kretprobe__vfs_writev: kp("vfs_writev", ["vfs_writev", "magic_write"]),
+  kprobe__security_mmap_file: kp("security_mmap_file", ["mem_prot_alert"]),
+  kprobe__security_file_mprotect: kp("security_file_mprotect", ["mem_prot_alert"]),
+  kprobe__commit_creds: kp("commit_creds", ["commit_creds"]),
+  kprobe__switch_task_namespaces: kp("switch_task_namespaces", ["switch_task_ns"]),
+  kprobe__security_bprm_check: kp("security_bprm_check", ["security_bprm_check"]),
+  kprobe__security_file_open: kp("security_file_open", ["security_file_open"]),
+  kprobe__security_inode_unlink: kp("security_inode_unlink", ["security_inode_unlink"]),
+  kprobe__security_inode_mknod: kp("security_inode_mknod", ["security_inode_mknod"]),
+  kprobe__security_socket_create: kp("security_socket_create", ["security_socket_create"]),
+  kprobe__security_socket_listen: kp("security_socket_listen", ["security_socket_listen"]),
+  kprobe__security_socket_connect: kp("security_socket_connect", ["security_socket_connect"]),
+  kprobe__security_socket_accept: kp("security_socket_accept", ["security_socket_accept"]),
+  kprobe__security_socket_bind: kp("security_socket_bind", ["security_socket_bind"]),
+  kprobe__security_sb_mount: kp("security_sb_mount", ["security_sb_mount"]),
+  kprobe__security_bpf: kp("security_bpf", ["security_bpf"]),
+  kprobe__security_bpf_map: kp("security_bpf_map", ["security_bpf_map"]),
+  kprobe__security_kernel_read_file: kp("security_kernel_read_file", ["security_kernel_read_file"]),
+  kprobe__security_kernel_post_read_file: kp("security_kernel_post_read_file", ["security_kernel_post_read_file"]),
+
+  // ... and the tracepoint way
+  tracepoint__sched__do_exit: tp(["do_exit"], ["raw:sched/sched_process_exit"]),
+  tracepoint__capability__cap_capable: tp(["cap_capable"], ["raw:capability/cap_capable"]),
+  tracepoint__syscalls__vfs_write: tp(["vfs_write", "vfs_writev", "magic_write"],
+    sys("exit", "write", "pwrite64", "writev", "pwritev", "pwritev2")),
+  tracepoint__syscalls__mem_prot_alert_enter: tp(["mem_prot_alert"], sys("enter", "mprotect", "pkey_mprotect")),
+  tracepoint__syscalls__mem_prot_alert_exit: tp(["mem_prot_alert"], sys("exit", "mprotect", "pkey_mprotect", "mmap")),
+  tracepoint__syscalls__commit_creds_enter: tp(["commit_creds"], sys("enter", ...CRED_SYSCALLS)),
+  tracepoint__syscalls__commit_creds_exit: tp(["commit_creds"], sys("exit", ...CRED_SYSCALLS)),
+  tracepoint__syscalls__switch_task_ns_enter: tp(["switch_task_ns"], sys("enter", "setns", "unshare")),
+  tracepoint__syscalls__switch_task_ns_exit: tp(["switch_task_ns"], sys("exit", "setns", "unshare")),
+  tracepoint__sched__security_bprm_check: tp(["security_bprm_check"], ["raw:sched/sched_process_exec"]),
+  tracepoint__syscalls__security_file_open: tp(["security_file_open"],
+    sys("exit", "openat", "open", "openat2", "creat", "open_by_handle_at")),
+  tracepoint__syscalls__security_inode_unlink: tp(["security_inode_unlink"], sys("exit", "unlinkat", "unlink")),
+  tracepoint__syscalls__security_inode_mknod: tp(["security_inode_mknod"], sys("exit", "mknodat", "mknod")),
+  tracepoint__syscalls__security_socket: tp(SOCKET_EVENTS,
+    sys("exit", "socket", "socketpair", "bind", "listen", "connect", "accept", "accept4")),
+  tracepoint__syscalls__security_sb_mount: tp(["security_sb_mount"], sys("enter", "mount")),
+  tracepoint__syscalls__security_bpf: tp(["security_bpf"], sys("enter", "bpf")),
+  tracepoint__syscalls__security_bpf_map: tp(["security_bpf_map"], sys("exit", "bpf")),
+  tracepoint__syscalls__security_kernel_read_file: tp(["security_kernel_read_file", "security_kernel_post_read_file"],
+    sys("exit", "finit_module", "kexec_file_load")),
 };
 
-export interface KernelFeatures { kprobes: boolean }
-
-export function probeKernel(): KernelFeatures {
-  // kprobe programs load everywhere but attach only through the kprobe PMU
-  return { kprobes: existsSync("/sys/bus/event_source/devices/kprobe") };
+/** Every hook a program of the table can use, for probing. */
+export function allHooks(): Hook[] {
+  return [...new Set(Object.values(PROGRAMS).flatMap((s) => s.hooks ?? []))];
 }
 
-/** Decides per program whether to load it, given the chosen event ids and the kernel's features. */
-export function programSelector(chosen: Set<number>, features: KernelFeatures): (name: string) => boolean {
-  const ids = (names: string[]) => names.map((n) => EVENT_BY_NAME.get(n)?.id ?? -1);
-  return (name) => {
-    const spec = PROGRAMS[name];
-    if (!spec) return true;
-    if (spec.way === "kprobe" && !features.kprobes) return false;
-    if (spec.way === "tracepoint" && features.kprobes && hasKprobeTwin(name)) return false;
-    return spec.always === true || ids(spec.events ?? []).some((id) => chosen.has(id));
+/** Why a program cannot be used on this kernel, or null when it can. */
+export function programProblem(name: string, k: KernelFeatures): string | null {
+  const s = PROGRAMS[name];
+  const hooks = s?.hooks ?? [];
+  if (hooks.length === 0) return null;
+  const kind = hooks[0].slice(0, hooks[0].indexOf(":"));
+  if (kind === "kprobe" && !k.kprobes) return "kprobes cannot attach (no kprobe PMU: the kernel is built without CONFIG_KPROBES)";
+  if (kind === "tp" && k.tracefs === null) return "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)";
+  const known = hooks.map((h) => k.has(h));
+  if (known.some((x) => x === true) || known.every((x) => x === undefined)) return null;
+  const what = hooks.map((h) => h.slice(h.indexOf(":") + 1));
+  if (kind === "kprobe") return `kernel function ${what[0]} is missing (renamed or inlined)`;
+  if (kind === "raw") return `tracepoint ${what[0]} is missing (kernel too old for it)`;
+  const names = what.map((w) => w.split("/")[1].replace(/^sys_(enter|exit)_/, ""));
+  return `the syscalls it derives from (${[...new Set(names)].join(", ")}) are not built into this kernel`;
+}
+
+/** The tracepoints a classic-tracepoint program is attached to (those that exist), null to attach by section. */
+export function attachTargets(name: string, k: KernelFeatures): { category: string; name: string }[] | null {
+  const hooks = PROGRAMS[name]?.hooks ?? [];
+  if (!hooks.length || !hooks[0].startsWith("tp:")) return null;
+  return hooks.filter((h) => k.has(h) !== false).map((h) => {
+    const [category, tp] = h.slice(3).split("/");
+    return { category, name: tp };
+  });
+}
+
+export interface Selection {
+  /** Programs to load. */
+  load: Set<string>;
+  /** The way each kernel-function event takes here. */
+  ways: Map<string, Way>;
+  /** Events that cannot be produced on this kernel, with the reason. */
+  unavailable: Map<string, string>;
+}
+
+/**
+ * Events whose way-specific programs overlap form one group, which takes a single way: a tracepoint program
+ * that serves several events must not run beside the kprobes of one of them (each write would be sent twice).
+ */
+function wayGroups(): string[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    while (parent.get(x) !== x) x = parent.get(x)!;
+    return x;
   };
+  for (const s of Object.values(PROGRAMS)) {
+    if (!s.way) continue;
+    for (const e of s.events ?? []) if (!parent.has(e)) parent.set(e, e);
+    const [first, ...rest] = s.events ?? [];
+    for (const e of rest) parent.set(find(e), find(first));
+  }
+  const groups = new Map<string, string[]>();
+  for (const e of parent.keys()) {
+    const r = find(e);
+    groups.set(r, [...(groups.get(r) ?? []), e]);
+  }
+  return [...groups.values()];
 }
 
-function hasKprobeTwin(name: string): boolean {
-  const events = PROGRAMS[name]?.events ?? [];
-  return Object.entries(PROGRAMS).some(([n, s]) => n !== name && s.way === "kprobe" && (s.events ?? []).some((e) => events.includes(e)));
+/** Decides which programs to load for `chosen` (event ids) on a kernel with features `k`. */
+export function selectPrograms(chosen: Set<number>, k: KernelFeatures): Selection {
+  const names = new Set(EVENTS.filter((e) => chosen.has(e.id)).map((e) => e.name));
+  const load = new Set<string>();
+  const ways = new Map<string, Way>();
+  const unavailable = new Map<string, string>();
+  const entries = Object.entries(PROGRAMS);
+  const programsOf = (events: string[], way: Way | undefined) =>
+    entries.filter(([, s]) => s.way === way && (s.events ?? []).some((e) => events.includes(e))).map(([n]) => n);
+
+  for (const [name, s] of entries) if (s.always) load.add(name);
+  for (const group of wayGroups()) {
+    const wanted = group.filter((e) => names.has(e));
+    if (!wanted.length) continue;
+    const problems: string[] = [];
+    let taken: Way | null = null;
+    for (const way of ["kprobe", "tracepoint"] as const) {
+      const progs = programsOf(group, way);
+      const bad = progs.map((p) => programProblem(p, k)).filter((x): x is string => x !== null);
+      if (progs.length && !bad.length) {
+        taken = way;
+        for (const p of programsOf(wanted, way)) load.add(p);
+        break;
+      }
+      problems.push(`${way} way: ${[...new Set(bad)].join("; ") || "none"}`);
+    }
+    for (const e of wanted) {
+      if (taken) ways.set(e, taken);
+      else unavailable.set(e, problems.join("; "));
+    }
+  }
+  // single-way events (no `way`): their programs must all be usable
+  for (const [name, s] of entries) {
+    if (s.way || s.always) continue;
+    const wanted = (s.events ?? []).filter((e) => names.has(e));
+    if (!wanted.length) continue;
+    const problem = programProblem(name, k);
+    if (problem) for (const e of wanted) unavailable.set(e, problem);
+    else load.add(name);
+  }
+  return { load, ways, unavailable };
 }
+
+/** Availability of every event on this kernel, for `--list`: event name -> reason it is unavailable. */
+export function unavailableEvents(k: KernelFeatures = probeKernel(allHooks())): Record<string, string> {
+  const all = new Set(EVENTS.map((e) => e.id));
+  return Object.fromEntries(selectPrograms(all, k).unavailable);
+}
+
+/** Programs the table does not know are loaded anyway (a new program nobody registered). */
+export function programSelector(sel: Selection): (name: string) => boolean {
+  return (name) => !PROGRAMS[name] || sel.load.has(name);
+}
+
+export { probeKernel };

@@ -28,6 +28,8 @@ export interface TraceOptions {
   entries: MapEntry[];
   /** Decides per program whether to load it; programs it refuses are not even verified. */
   wantProgram: (name: string, section: string) => boolean;
+  /** Tracepoints ("category", "name") a program is attached to instead of its section's; null: by section. */
+  attachTargets?: (name: string) => { category: string; name: string }[] | null;
   perfPages: number;
   workerUrl: string;
   onBatch: (batch: RingBatch) => void;
@@ -77,9 +79,11 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     for (const x of progs) {
       if (!bpf.programAutoload(x.p)) continue;
       try {
-        links.push(bpf.attachProgram(x.p));
+        const targets = o.attachTargets?.(x.name) ?? null;
+        if (targets) for (const t of targets) links.push(bpf.attachTracepoint(x.p, t.category, t.name));
+        else links.push(bpf.attachProgram(x.p));
         attached.push(x.name);
-        log.debug(`attached ${x.name} (${x.section})`);
+        log.debug(`attached ${x.name} (${targets ? targets.map((t) => t.name).join(" ") : x.section})`);
       } catch (err) {
         if (!(err instanceof BpfError)) throw err;
         unavailable.push(x.name);

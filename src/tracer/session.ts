@@ -7,7 +7,7 @@ import type { CaptureConfig } from "../capture/options.ts";
 import { containerSupport } from "../containers/setup.ts";
 import { Decoder } from "../decode/decoder.ts";
 import type { TraceEvent } from "../events/types.ts";
-import { CTX_FLAG, OPTION } from "../events/schema.ts";
+import { CTX_FLAG, EVENT_BY_NAME, OPTION } from "../events/schema.ts";
 import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
 import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
@@ -25,7 +25,8 @@ import { Readiness } from "./readiness.ts";
 import { Reorder } from "./reorder.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
-import { probeKernel, programSelector } from "./programs.ts";
+import { allHooks, attachTargets, probeKernel, programSelector, selectPrograms } from "./programs.ts";
+import { initNamespacesEvent } from "../events/init-namespaces.ts";
 import { Sink } from "./sink.ts";
 import { trace, type KernelStats } from "./run.ts";
 import type { RingBatch } from "./poller-protocol.ts";
@@ -132,6 +133,16 @@ export async function runSession(o: SessionOptions): Promise<number> {
     emit(reorder.push(events, batch.drainNs));
   };
 
+  // Probe, then disable, then load: each kernel-function event takes the kprobe or the tracepoint way.
+  const features = probeKernel(allHooks(), { btfPath: btf.path });
+  const selection = selectPrograms(new Set(o.plan.events), features);
+  for (const [event, why] of selection.unavailable) {
+    const id = EVENT_BY_NAME.get(event)!.id;
+    if (print.has(id)) log.warn(`${event} is unavailable on this kernel and will not be reported: ${why}`);
+    else log.debug(`${event} (needed internally) is unavailable on this kernel: ${why}`);
+  }
+  if (selection.ways.size) log.debug(`event ways: ${[...selection.ways].map(([e, w]) => `${e}=${w}`).join(" ")}`);
+
   let kstats: KernelStats | null = null;
   try {
     const header = printer.header();
@@ -149,7 +160,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelConfig(o.plan),
         }),
         entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: withoutKernelBtf(programSelector(new Set(o.plan.events), probeKernel()), btf.kernelBtf, (m) => log.info(m)),
+        wantProgram: withoutKernelBtf(programSelector(selection), btf.kernelBtf, (m) => log.info(m)),
+        attachTargets: (name) => attachTargets(name, features),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
@@ -157,6 +169,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
         onReady: ({ programs, unavailable, mapFd }) => {
           if (o.output.options.stackAddresses) stacks = new StackReader(mapFd("stack_addresses_map"));
           tracker?.settle();
+          const init = initNamespacesEvent(monotonicNs());
+          if (print.has(init.eventId) && accept(init)) {
+            out.write(printer.event(init));
+            stats.EventCount++;
+          }
           readiness.ready();
           log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
         },

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { workload } from "../helpers/tracee.ts";
+import { mixedBench } from "./mixed.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const TRACEE = join(ROOT, "dist/tracee");
@@ -101,3 +102,6 @@ for (const c of configs) {
       `${c.name === "untraced" ? "-" : `${Math.round(median(rs.map((r) => r.rssKiB)) / 1024)} MiB`} |`,
   );
 }
+
+// the default event set on a mixed workload (test/bench/mixed.ts)
+console.log("\n" + (await mixedBench(REPEAT)).join("\n"));
