@@ -10,30 +10,39 @@ function run(init: PollerInit): void {
   const rings = init.rings.map((r) => new PerfRing(r.base, r.size));
   const scratch = new Uint8Array(12 * Math.max(1, rings.length));
 
-  const drainAll = (): void => {
+  // Batches of bounded size: the main thread turns each into objects and text at once, so a batch's size sets
+  // tracee's peak memory under load.
+  const perRing = Math.max(64 << 10, Math.floor(init.maxBatchBytes / Math.max(1, rings.length)));
+  const drainOnce = (): boolean => {
     const chunks: RingBatch["chunks"] = [];
     const transfer: ArrayBuffer[] = [];
     let bytes = 0;
     for (let i = 0; i < rings.length; i++) {
-      const buf = rings[i].drain();
+      const buf = rings[i].drain(perRing);
       if (!buf) continue;
       chunks.push({ ring: i, buf: buf.buffer as ArrayBuffer });
       transfer.push(buf.buffer as ArrayBuffer);
       bytes += buf.length;
     }
-    if (!chunks.length) return;
+    if (!chunks.length) return false;
     Atomics.add(ctl, CTL.inflightKiB, Math.ceil(bytes / 1024));
     self.postMessage({ chunks } satisfies RingBatch, transfer);
+    return true;
   };
 
   while (Atomics.load(ctl, CTL.stop) === 0) {
-    epollWait(init.epollFd, scratch, init.timeoutMs);
     // Back-pressure: while the main thread is behind, leave the bytes in the kernel rings; when they fill,
-    // the kernel drops and counts samples (LOST records), so nothing is lost silently.
-    if (Atomics.load(ctl, CTL.inflightKiB) > init.maxInflightKiB) continue;
-    drainAll();
+    // the kernel drops and counts samples (LOST records), so nothing is lost silently. Sleep rather than
+    // poll: the rings stay readable, so epoll would return at once and spin a CPU the main thread needs.
+    const inflight = Atomics.load(ctl, CTL.inflightKiB);
+    if (inflight > init.maxInflightKiB) {
+      Atomics.wait(ctl, CTL.inflightKiB, inflight, init.timeoutMs);
+      continue;
+    }
+    epollWait(init.epollFd, scratch, init.timeoutMs);
+    while (drainOnce() && Atomics.load(ctl, CTL.inflightKiB) <= init.maxInflightKiB);
   }
-  drainAll(); // final drain: below the watermark no wakeup would come
+  while (drainOnce()); // final drain: below the watermark no wakeup would come
   self.postMessage({ done: true });
 }
 
