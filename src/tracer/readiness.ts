@@ -4,7 +4,13 @@ import { PreflightError } from "./preflight.ts";
 
 /** Creates `dir` (0700) unless it exists; refuses a symlink or a folder owned by someone else. */
 export function safeDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : (e as Error).message;
+    throw new PreflightError(`cannot create the folder ${dir}: ${why}; remove it or choose another path with --capture dir:`);
+  }
   const st = lstatSync(dir);
   if (st.isSymbolicLink() || !st.isDirectory()) throw new PreflightError(`${dir} is not a folder (a symlink or file was planted there); remove it or choose another path`);
   const uid = process.getuid?.() ?? 0;

@@ -37,6 +37,14 @@ export interface SessionOptions {
 
 /** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
 export async function runSession(o: SessionOptions): Promise<number> {
+  // Usage errors first (a template that does not parse, an output path that is a folder): before the privilege
+  // check, before anything is loaded, and before any output file is created or truncated.
+  const startMonoNs = monotonicNs();
+  const bootEpochNs = realtimeNs() - startMonoNs;
+  const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
+  const printer = createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
+  Sink.check(o.output.outFile);
+  Sink.check(o.output.errFile);
   checkCapabilities();
   const btfPath = resolveBtf(o.btfFile);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
@@ -48,28 +56,28 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const out = new Sink(o.output.outFile ?? null, 1);
   const err = new Sink(o.output.errFile ?? null, 2);
   const decoder = new Decoder(await embeddedDecoder());
-  const startMonoNs = monotonicNs();
-  const bootEpochNs = realtimeNs() - startMonoNs;
-  const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
-  const printer = createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
   const accept = makeEventFilter(o.plan);
   const print = o.plan.print;
   const stats: Stats = { EventCount: 0, ErrorCount: 0, LostEvCount: 0, LostWrCount: 0, LostNtCount: 0 };
 
   const ac = new AbortController();
   let stoppedAt = 0;
-  const stop = (why: string) => {
+  let failure: string | null = null;
+  const stop = (why: string, signo = 0) => {
     // A signal sent to both the process and its group (timeout(1) does) arrives twice at once: not a second Ctrl-C.
-    if (ac.signal.aborted && Date.now() - stoppedAt > 300) {
-      log.warn(`${why} again: exiting now`);
-      process.exit(130);
+    if (ac.signal.aborted && signo && Date.now() - stoppedAt > 300) {
+      // The kernel frees programs, links and maps with the last fd at exit; only the readiness file is ours.
+      log.warn(`${why} again: exiting now, without draining the rings or writing the rest of the output`);
+      readiness.remove();
+      process.exit(128 + signo);
     }
     if (ac.signal.aborted) return;
     stoppedAt = Date.now();
     log.debug(`${why}: stopping`);
     ac.abort();
   };
-  const onSignal = (s: NodeJS.Signals) => () => stop(s);
+  const SIGNO = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+  const onSignal = (s: keyof typeof SIGNO) => () => stop(s, SIGNO[s]);
   const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, onSignal(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
 
@@ -93,49 +101,64 @@ export async function runSession(o: SessionOptions): Promise<number> {
     }
     out.write(text);
     if (out.closedByReader) stop("output closed");
+    else if (out.error || err.error) {
+      failure ??= (out.error ?? err.error)!.message;
+      stop("output failed");
+    }
+    // While the reader is slow the batch stays in flight, so the worker leaves the rest in the rings (counted drops).
+    return out.pending > 0 ? out.drained() : undefined;
   };
 
-  let kstats: KernelStats | null = null;
+  let kstats!: KernelStats;
   try {
-    const header = printer.header();
-    if (header) out.write(header);
-    kstats = await trace(
-      {
-        object: object.bytes,
-        objectName: "tracee",
-        btfPath,
-        config: encodeConfig({
-          tracee_pid: process.pid,
-          options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
-          start_ns: startMonoNs,
-          ...kernelConfig(o.plan),
-        }),
-        entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
-        perfPages: o.perfPages,
-        workerUrl: o.workerUrl,
-        onBatch,
-        onReady: ({ programs, unavailable }) => {
-          readiness.ready();
-          log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
+    try {
+      const header = printer.header();
+      if (header) out.write(header);
+      kstats = await trace(
+        {
+          object: object.bytes,
+          objectName: "tracee",
+          btfPath,
+          config: encodeConfig({
+            tracee_pid: process.pid,
+            options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
+              (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
+            start_ns: startMonoNs,
+            ...kernelConfig(o.plan),
+          }),
+          entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
+          wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
+          perfPages: o.perfPages,
+          workerUrl: o.workerUrl,
+          onBatch,
+          onReady: ({ programs, unavailable }) => {
+            readiness.ready();
+            log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
+          },
         },
-      },
-      ac.signal,
-    );
+        ac.signal,
+      );
+    } finally {
+      readiness.remove();
+    }
+    out.write(printer.end());
+    const d = decoder.stats;
+    stats.ErrorCount += d.errors;
+    // A ring writes its LOST record only when a later sample fits, so drops at the very end may never reach user
+    // space: the kernel's own count of failed outputs (read after detaching, so final) is the exact figure.
+    stats.LostEvCount = Math.max(d.lost, kstats.lost_output);
+    log.debug(`decoder: ${JSON.stringify(d)}`);
+    log.debug(`kernel: ${JSON.stringify(kstats)}`);
+    if (kstats.lost_output !== d.lost) log.debug(`lost samples: rings reported ${d.lost}, kernel counted ${kstats.lost_output}`);
+    err.write(printer.footer(stats));
+    // Signal handlers stay in place while the output drains: a second Ctrl-C still ends a stalled pipe.
+    await out.drained();
+    await err.drained();
   } finally {
     for (const [s, h] of handlers) process.off(s, h);
-    readiness.remove();
+    out.close();
+    err.close();
   }
-  out.write(printer.end());
-  const d = decoder.stats;
-  stats.ErrorCount += d.errors;
-  stats.LostEvCount = d.lost;
-  if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
-  err.write(printer.footer(stats));
-  log.debug(`kernel: ${JSON.stringify(kstats)}`);
-  out.close();
-  err.close();
+  if (failure) throw new Error(failure);
   return 0;
 }
-
