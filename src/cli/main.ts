@@ -2,7 +2,7 @@
 import { renderUsage } from "citty";
 import { BpfError } from "../../ffi/errors.ts";
 import { captureHelp, parseCapture } from "../capture/options.ts";
-import { UsageError } from "../errors.ts";
+import { errorLine, UsageError } from "../errors.ts";
 import { traceHelp, wantsHelp } from "../filter/help.ts";
 import { parseTrace } from "../filter/parse.ts";
 import { log, setDebug } from "../log.ts";
@@ -36,11 +36,12 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     if (wantsOutputHelp(o.output)) return write(outputHelp()), 0;
     if (o.capture.length === 1 && o.capture[0] === "help") return write(captureHelp()), 0;
     setDebug(o.debug);
+    // every flag is checked before anything runs, --list included: a mistake is never silently ignored
     const output = parseOutputOptions(o.output);
-    if (o.list) return write(output.format === "json" ? listJson() : listText()), 0;
     const plan = parseTrace(o.trace, { follow: o.follow });
-    for (const w of plan.warnings) log.warn(w);
     const capture = parseCapture(o.capture);
+    if (o.list) return write(output.format === "json" ? listJson() : listText()), 0;
+    for (const w of plan.warnings) log.warn(w);
     if (capture.write || capture.exec || capture.mem) {
       throw new UsageError("--capture write/exec/mem is not available in this build yet; only dir: and clear-dir are accepted");
     }
@@ -53,14 +54,14 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     });
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`tracee: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return 2;
     }
     if (e instanceof PreflightError || e instanceof BpfError) {
-      process.stderr.write(`tracee: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return 1;
     }
-    process.stderr.write(`tracee: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(errorLine(e instanceof Error ? e.message : String(e)));
     if (e instanceof Error && e.stack) log.debug(e.stack);
     return 1;
   }
