@@ -109,56 +109,54 @@ export async function runSession(o: SessionOptions): Promise<number> {
     return out.pending > 0 ? out.drained() : undefined;
   };
 
-  let kstats!: KernelStats;
+  let kstats: KernelStats | null = null;
   try {
-    try {
-      const header = printer.header();
-      if (header) out.write(header);
-      kstats = await trace(
-        {
-          object: object.bytes,
-          objectName: "tracee",
-          btfPath,
-          config: encodeConfig({
-            tracee_pid: process.pid,
-            options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-              (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
-            start_ns: startMonoNs,
-            ...kernelConfig(o.plan),
-          }),
-          entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-          wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
-          perfPages: o.perfPages,
-          workerUrl: o.workerUrl,
-          onBatch,
-          onReady: ({ programs, unavailable }) => {
-            readiness.ready();
-            log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
-          },
+    const header = printer.header();
+    if (header) out.write(header);
+    kstats = await trace(
+      {
+        object: object.bytes,
+        objectName: "tracee",
+        btfPath,
+        config: encodeConfig({
+          tracee_pid: process.pid,
+          options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
+            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
+          start_ns: startMonoNs,
+          ...kernelConfig(o.plan),
+        }),
+        entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
+        wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
+        perfPages: o.perfPages,
+        workerUrl: o.workerUrl,
+        onBatch,
+        onReady: ({ programs, unavailable }) => {
+          readiness.ready();
+          log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
         },
-        ac.signal,
-      );
-    } finally {
-      readiness.remove();
-    }
-    out.write(printer.end());
-    const d = decoder.stats;
-    stats.ErrorCount += d.errors;
-    // A ring writes its LOST record only when a later sample fits, so drops at the very end may never reach user
-    // space: the kernel's own count of failed outputs (read after detaching, so final) is the exact figure.
-    stats.LostEvCount = Math.max(d.lost, kstats.lost_output);
-    log.debug(`decoder: ${JSON.stringify(d)}`);
-    log.debug(`kernel: ${JSON.stringify(kstats)}`);
-    if (kstats.lost_output !== d.lost) log.debug(`lost samples: rings reported ${d.lost}, kernel counted ${kstats.lost_output}`);
-    err.write(printer.footer(stats));
-    // Signal handlers stay in place while the output drains: a second Ctrl-C still ends a stalled pipe.
-    await out.drained();
-    await err.drained();
+      },
+      ac.signal,
+    );
   } finally {
-    for (const [s, h] of handlers) process.off(s, h);
-    out.close();
-    err.close();
+    if (!kstats) for (const [s, h] of handlers) process.off(s, h);
+    readiness.remove();
   }
+  out.write(printer.end());
+  const d = decoder.stats;
+  stats.ErrorCount += d.errors;
+  // A ring writes its LOST record only when a later sample fits, so drops at the very end may never reach user
+  // space: the kernel's own count of failed outputs (read after detaching, so final) is the exact figure.
+  stats.LostEvCount = Math.max(d.lost, kstats.lost_output);
+  if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
+  err.write(printer.footer(stats));
+  log.debug(`decoder: ${JSON.stringify(d)}`);
+  log.debug(`kernel: ${JSON.stringify(kstats)}`);
+  // Signal handlers stay in place while the output drains: a second Ctrl-C still ends a stalled pipe.
+  await out.drained();
+  await err.drained();
+  for (const [s, h] of handlers) process.off(s, h);
+  out.close();
+  err.close();
   if (failure) throw new Error(failure);
   return 0;
 }

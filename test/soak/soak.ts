@@ -135,8 +135,9 @@ const kernel = json(/kernel: (\{.*\})/);
 const decoder = json(/decoder: (\{.*\})/);
 
 // Memory: the GC makes resident size saw-tooth, so judge per-minute floors (live memory) and peaks after warm-up
-// (the first fifth of the run, at least 60 s): neither may trend upwards.
-const warmS = Math.max(60, minutes * 12);
+// (the first 40% of the run, at least 60 s: the JS heap grows for some minutes before it settles): neither may
+// trend upwards.
+const warmS = Math.max(60, minutes * 24);
 const perMinute = new Map<number, { min: number; max: number }>();
 for (const s of samples) {
   if (s.t < warmS) continue;
