@@ -237,12 +237,13 @@ export async function templateTarget(wasm: Uint8Array): Promise<Target> {
  * Runs `target` for `seconds` (or `iterations`) from `seed`; a failure names the seed and iteration, which
  * replay it exactly (`bun test/fuzz/run.ts --target NAME --seed S --iterations N`).
  */
-export function runTarget(name: string, target: Target, o: { seed: number; seconds?: number; iterations?: number }): number {
+export function runTarget(name: string, target: Target, o: { seed: number; seconds?: number; iterations?: number; minIterations?: number }): number {
   const r = new Rng(o.seed);
   const deadline = performance.now() + (o.seconds ?? Infinity) * 1000;
   const max = o.iterations ?? Infinity;
+  const min = o.minIterations ?? 0; // on a busy machine the time budget alone may cover too few inputs
   let i = 0;
-  for (; i < max && performance.now() < deadline; i++) {
+  for (; i < max && (i < min || performance.now() < deadline); i++) {
     try {
       target(r);
     } catch (e) {

@@ -6,13 +6,13 @@ const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31)
 const seconds = Number(process.env.FUZZ_SECONDS ?? 1) / 2;
 
 test("mutated command lines parse or fail with one usage line", () => {
-  expect(runTarget("cli", cliTarget, { seed, seconds })).toBeGreaterThan(100);
+  expect(runTarget("cli", cliTarget, { seed, seconds, minIterations: 200 })).toBeGreaterThanOrEqual(200);
 }, 30_000);
 
 test("mutated --trace expressions parse or fail with one usage line", () => {
-  expect(runTarget("trace", traceTarget, { seed, seconds })).toBeGreaterThan(100);
+  expect(runTarget("trace", traceTarget, { seed, seconds, minIterations: 200 })).toBeGreaterThanOrEqual(200);
 }, 30_000);
 
 test("mutated --output and --capture values parse or fail with one usage line", () => {
-  expect(runTarget("output", outputTarget, { seed, seconds })).toBeGreaterThan(100);
+  expect(runTarget("output", outputTarget, { seed, seconds, minIterations: 200 })).toBeGreaterThanOrEqual(200);
 }, 30_000);
