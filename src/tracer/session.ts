@@ -157,6 +157,6 @@ export async function runSession(o: SessionOptions): Promise<number> {
   for (const [s, h] of handlers) process.off(s, h);
   out.close();
   err.close();
-  if (failure) throw new Error(failure);
+  if (failure) throw new Error(`${failure}${out.lostBytes ? ` (${out.lostBytes} bytes of events not written)` : ""}; free space there or choose another destination with --output out-file:`);
   return 0;
 }

@@ -24,6 +24,8 @@ export class Sink {
   closedByReader = false;
   /** A write error other than EPIPE (disk full, I/O error): tracing should stop and report it. */
   error: Error | null = null;
+  /** Bytes given after a write error that never reached the file (reported with the error). */
+  lostBytes = 0;
 
   constructor(path: string | null, fallbackFd: 1 | 2) {
     if (!path) {
@@ -53,7 +55,11 @@ export class Sink {
 
   /** Writes what the descriptor takes now and queues the rest (Bun makes stdio pipes non-blocking). */
   write(text: string): void {
-    if (text.length === 0 || this.closedByReader || this.error) return;
+    if (text.length === 0 || this.closedByReader) return;
+    if (this.error) {
+      this.lostBytes += Buffer.byteLength(text);
+      return;
+    }
     // Encode through one reused buffer: a fresh Buffer per batch is garbage the GC collects late, which shows as
     // hundreds of MiB of resident memory under load. Only bytes a full pipe refuses are copied and queued.
     let rest = text;
@@ -66,6 +72,7 @@ export class Sink {
         continue;
       }
       const n = this.writeSome(chunk, 0);
+      if (this.error) this.lostBytes += written - n + Buffer.byteLength(rest);
       if (this.closedByReader || this.error) return;
       if (n < written) {
         this.enqueue(chunk.slice(n));
@@ -119,6 +126,7 @@ export class Sink {
       this.headOff = 0;
     }
     if (this.closedByReader || this.error) {
+      if (this.error) this.lostBytes += this.queued;
       this.queue = [];
       this.queued = 0;
     }

@@ -69,6 +69,28 @@ describe("the reader going away", () => {
     expect(existsSync(readiness)).toBe(false);
   }, 30_000);
 
+  test("tracee --debug 2>&1 | head -n 1: logs and events share the pipe, and its end is still a clean exit 0", async () => {
+    requireRoot();
+    const comm = tag("pipe2");
+    const dir = mkdtempSync(join(scratch, "pipe2-"));
+    const script = `${TRACEE} --debug --output json --trace event=openat --trace comm=${comm} --capture dir:${dir} 2>&1 ` +
+      `| head -n 1 >${dir}/first; echo \${PIPESTATUS[0]} >${dir}/rc`;
+    const sh = Bun.spawn(["bash", "-c", script], { stdout: "ignore", stderr: "inherit" });
+    const readiness = join(dir, "out/tracee.pid");
+    await waitFor(readiness, () => sh.exitCode === null);
+    const ids = bpfIdsOf(pidIn(readiness));
+    for (let i = 0; i < 10 && sh.exitCode === null; i++) {
+      await runWorkload([`comm:${comm}`, "loop:2000:/etc/hostname"]);
+      await Bun.sleep(100);
+    }
+    expect(await Promise.race([sh.exited, Bun.sleep(10000).then(() => "timeout")])).toBe(0);
+    // a log line on a closed stderr used to crash it with exit 1, leaving the readiness file behind
+    expect(readFileSync(`${dir}/rc`, "utf8").trim()).toBe("0");
+    expect(readFileSync(`${dir}/first`, "utf8")).toContain("libbpf");
+    expect(await leftAfterExit(ids)).toEqual(NONE);
+    expect(existsSync(readiness)).toBe(false);
+  }, 30_000);
+
   test("a second Ctrl-C ends a tracee whose reader stalled at once, with 130, and it still cleans up", async () => {
     const comm = tag("stall");
     const fifo = join(scratch, "stall.fifo");
@@ -93,6 +115,29 @@ describe("the reader going away", () => {
     expect(filesIn(t.tmp)).toEqual([]);
     expect(existsSync(t.readiness)).toBe(false);
     t.cleanup();
+  }, 30_000);
+});
+
+describe("a full disk", () => {
+  test("ends tracee with exit 1, one line naming the error and the bytes not written, the statistics, and a clean kernel", async () => {
+    const mnt = mkdtempSync(join(scratch, "full-"));
+    expect(Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt]).exitCode).toBe(0);
+    try {
+      const comm = tag("full");
+      const t = await launch(["--output", "json", "--output", `out-file:${mnt}/events.json`, "--trace", "event=openat", "--trace", `comm=${comm}`]);
+      const ids = bpfIdsOf(t.pid);
+      await runWorkload([`comm:${comm}`, "loop:2000:/etc/hostname"]);
+      expect(await Promise.race([t.proc.exited, Bun.sleep(10000).then(() => "timeout")])).toBe(1);
+      const lines = (await t.stderr).trim().split("\n");
+      expect(lines[0]).toMatch(/^\{"stats":\{"EventCount":\d+,/);
+      expect(lines[1]).toMatch(/^tracee: writing to .*events\.json failed: ENOSPC.*\(\d+ bytes of events not written\); free space there or choose another destination/);
+      expect(lines).toHaveLength(2);
+      expect(await leftAfterExit(ids)).toEqual(NONE);
+      expect(existsSync(t.readiness)).toBe(false);
+      t.cleanup();
+    } finally {
+      Bun.spawnSync(["umount", mnt]);
+    }
   }, 30_000);
 });
 
