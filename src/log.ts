@@ -17,3 +17,8 @@ export function libbpfLog(level: number, msg: string): void {
   if (level === 0) log.warn(`libbpf: ${msg}`);
   else log.debug(`libbpf: ${msg}`);
 }
+
+// With stderr (or stdout, for --help and --list) gone, as in `tracee 2>&1 | head`, a log line has nowhere to go:
+// that must neither crash tracee nor skip its cleanup (an unhandled EPIPE error event ended it with exit 1).
+process.stderr.on("error", () => {});
+process.stdout.on("error", () => {});

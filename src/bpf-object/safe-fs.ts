@@ -32,7 +32,8 @@ export function ensurePrivateDir(dir: string, flag = "folder"): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PreflightError(`cannot create ${dir} (${code === "EACCES" ? "permission denied" : code}); choose another ${flag} that tracee's user can create`);
+    const why = code === "EACCES" ? "permission denied" : code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code;
+    throw new PreflightError(`cannot create ${dir} (${why}); remove it or choose another ${flag} that tracee's user can create`);
   }
   checkDir(dir, flag, [euid()]);
 }

@@ -2,7 +2,7 @@
 import { renderUsage } from "citty";
 import { BpfError } from "../../ffi/errors.ts";
 import { captureHelp, parseCapture } from "../capture/options.ts";
-import { UsageError } from "../errors.ts";
+import { errorLine, UsageError } from "../errors.ts";
 import { traceHelp, wantsHelp } from "../filter/help.ts";
 import { parseTrace } from "../filter/parse.ts";
 import { log, setDebug } from "../log.ts";
@@ -40,14 +40,15 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     if (o.capture.length === 1 && o.capture[0] === "help") return write(captureHelp()), 0;
     setDebug(o.debug);
     if (o.buildBpf) return await buildCommand(o.installPath, o.debug);
+    // every flag is checked before anything runs, --list included: a mistake is never silently ignored
     const output = parseOutputOptions(o.output);
+    const plan = parseTrace(o.trace, { follow: o.follow });
+    const capture = parseCapture(o.capture);
     if (o.list) {
       const unavailable = unavailableEvents();
       return write(output.format === "json" ? listJson(unavailable) : listText(unavailable)), 0;
     }
-    const plan = parseTrace(o.trace, { follow: o.follow });
     for (const w of plan.warnings) log.warn(w);
-    const capture = parseCapture(o.capture);
     if (capture.write || capture.exec || capture.mem) {
       throw new UsageError("--capture write/exec/mem is not available in this build yet; only dir: and clear-dir are accepted");
     }
@@ -60,14 +61,14 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     });
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`tracee: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return 2;
     }
     if (e instanceof PreflightError || e instanceof BpfError) {
-      process.stderr.write(`tracee: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return 1;
     }
-    process.stderr.write(`tracee: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(errorLine(e instanceof Error ? e.message : String(e)));
     if (e instanceof Error && e.stack) log.debug(e.stack);
     return 1;
   }

@@ -1,4 +1,5 @@
 // Strict parsing of argv against the flag definitions: unknown flags, missing values and stray words are usage errors.
+import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { ARGS, REPEATABLE } from "./args.ts";
@@ -36,13 +37,24 @@ export function parseCli(argv: string[]): CliOptions {
   }
   let values: Record<string, unknown>;
   let positionals: string[];
+  let tokens: { kind: string; name?: string; value?: string }[];
   try {
-    ({ values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true }));
+    ({ values, positionals, tokens } = parseArgs({ args: argv, options, strict: true, allowPositionals: true, tokens: true }));
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional.*$/s, "").replace(/\s+/g, " ");
     throw new UsageError(`${msg} (see tracee --help)`);
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}: tracee takes flags only (see tracee --help)`);
+  // A single-valued flag given twice with different values is a conflict, not "the last one wins".
+  const seen = new Map<string, string>();
+  for (const t of tokens) {
+    if (t.kind !== "option" || !t.name || REPEATABLE.has(t.name) || t.value === undefined) continue;
+    const before = seen.get(t.name);
+    if (before !== undefined && before !== t.value) {
+      throw new UsageError(`--${t.name} is given twice (${JSON.stringify(before)} and ${JSON.stringify(t.value)}): give it once`);
+    }
+    seen.set(t.name, t.value);
+  }
   const str = (k: keyof typeof ARGS) => (values[k] as string | undefined) ?? ("default" in ARGS[k] ? (ARGS[k] as { default: string }).default : undefined);
   const list = (k: string) => (values[k] as string[] | undefined) ?? [];
   const policy = str("build-policy")!;
@@ -54,6 +66,13 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const installPath = str("install-path")!;
   if (!installPath) throw new UsageError("--install-path cannot be empty: give a folder, e.g. /tmp/tracee");
+  const btfFile = values["btf-file"] as string | undefined;
+  if (btfFile !== undefined) {
+    if (!btfFile) throw new UsageError("--btf-file cannot be empty: give a BTF file for this kernel (e.g. from BTFHub)");
+    if (!existsSync(btfFile) || statSync(btfFile).isDirectory()) {
+      throw new UsageError(`--btf-file ${btfFile}: no such file; give a BTF file for this kernel (e.g. from BTFHub)`);
+    }
+  }
   return {
     list: values.list === true,
     trace: list("trace"),
@@ -65,7 +84,7 @@ export function parseCli(argv: string[]): CliOptions {
     installPath,
     buildPolicy: policy,
     buildBpf: values["build-bpf"] === true,
-    btfFile: values["btf-file"] as string | undefined,
+    btfFile,
     debug: values.debug === true,
     version: values.version === true,
     help: values.help === true,

@@ -9,6 +9,8 @@ export interface PollerInit {
   control: SharedArrayBuffer;
   timeoutMs: number;
   maxInflightKiB: number;
+  /** Upper bound of one batch's bytes (each ring gives its share, at least one record). */
+  maxBatchBytes: number;
 }
 
 /** One wake-up's worth of raw ring bytes, one chunk per ring that had data. */

@@ -8,7 +8,9 @@ export interface PollerOptions {
   rings: { base: number; size: number }[];
   timeoutMs?: number;
   maxInflightKiB?: number;
-  onBatch: (batch: RingBatch) => void;
+  maxBatchBytes?: number;
+  /** May return a promise (the output is still being written): the batch's bytes count as in flight until it settles. */
+  onBatch: (batch: RingBatch) => void | Promise<void>;
   onError: (message: string) => void;
 }
 
@@ -26,11 +28,20 @@ export class Poller {
       if ("chunks" in m) {
         let bytes = 0;
         for (const c of m.chunks) bytes += c.buf.byteLength;
-        try {
-          o.onBatch(m);
-        } finally {
+        const release = () => {
           Atomics.sub(this.ctl, CTL.inflightKiB, Math.ceil(bytes / 1024));
+          Atomics.notify(this.ctl, CTL.inflightKiB);
+        };
+        let pending: void | Promise<void> = undefined;
+        try {
+          pending = o.onBatch(m);
+        } catch (err) {
+          release();
+          o.onError(err instanceof Error ? err.message : String(err));
+          return;
         }
+        if (pending) pending.then(release, release);
+        else release();
       } else if ("done" in m) {
         resolveDone();
       } else {
@@ -47,7 +58,10 @@ export class Poller {
       rings: o.rings,
       control: this.ctl.buffer as SharedArrayBuffer,
       timeoutMs: o.timeoutMs ?? 100,
-      maxInflightKiB: o.maxInflightKiB ?? 256 * 1024,
+      // Bytes read out of the rings but not yet written out: twice the rings' size bounds tracee's memory under a
+      // slow reader, and beyond it the kernel drops and counts samples.
+      maxInflightKiB: o.maxInflightKiB ?? Math.max(4096, (2 * o.rings.reduce((n, r) => n + r.size, 0)) >> 10),
+      maxBatchBytes: o.maxBatchBytes ?? 1 << 20,
     };
     this.worker.postMessage(init);
   }
@@ -55,6 +69,7 @@ export class Poller {
   /** Asks the worker to drain once more and stop; resolves after every batch it sent was handled. */
   async stop(): Promise<void> {
     Atomics.store(this.ctl, CTL.stop, 1);
+    Atomics.notify(this.ctl, CTL.inflightKiB);
     await this.finished;
     this.worker.terminate();
   }

@@ -32,7 +32,7 @@ export interface TraceOptions {
   attachTargets?: (name: string) => { category: string; name: string }[] | null;
   perfPages: number;
   workerUrl: string;
-  onBatch: (batch: RingBatch) => void;
+  onBatch: (batch: RingBatch) => void | Promise<void>;
   /** Called after `entries` are written and before attach: map writes that need the kernel's state. */
   onLoaded?: (maps: MapAccess) => void;
   /** Called once everything is attached and the rings are being read. */
@@ -109,6 +109,9 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
       new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true }))),
       poller.done,
     ]);
+    // Detach before the final drain: nothing is submitted after it, so every sample the kernel wrote is read and
+    // the kernel's counters read below are final (submitted = read, lost_output = lost).
+    for (const l of links.splice(0).reverse()) bpf.destroyLink(l);
     await poller.stop();
     poller = null;
     if (failure) throw new Error(`reading the perf rings failed: ${failure}`);

@@ -47,7 +47,15 @@ const REORDER_WINDOW_NS = 50_000_000;
 
 /** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
 export async function runSession(o: SessionOptions): Promise<number> {
-  // Privileges first: nothing below runs (no build, no file in the install path) for a user who cannot trace.
+  // Usage errors first (a template that does not parse, an output path that is a folder): before the privilege
+  // check, before anything is loaded, and before any output file is created or truncated.
+  const startMonoNs = monotonicNs();
+  const bootEpochNs = realtimeNs() - startMonoNs;
+  const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
+  const printer = createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
+  Sink.check(o.output.outFile);
+  Sink.check(o.output.errFile);
+  // Privileges next: nothing below runs (no build, no file in the install path) for a user who cannot trace.
   checkCapabilities();
   const btf = resolveBtf(o.btfFile);
   log.debug(`BTF for CO-RE: ${btf.source}`);
@@ -65,28 +73,28 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const out = new Sink(o.output.outFile ?? null, 1);
   const err = new Sink(o.output.errFile ?? null, 2);
   const decoder = new Decoder(await embeddedDecoder());
-  const startMonoNs = monotonicNs();
-  const bootEpochNs = realtimeNs() - startMonoNs;
-  const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
-  const printer = createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
   const accept = makeEventFilter(o.plan);
   const print = o.plan.print;
   const stats: Stats = { EventCount: 0, ErrorCount: 0, LostEvCount: 0, LostWrCount: 0, LostNtCount: 0 };
 
   const ac = new AbortController();
   let stoppedAt = 0;
-  const stop = (why: string) => {
+  let failure: string | null = null;
+  const stop = (why: string, signo = 0) => {
     // A signal sent to both the process and its group (timeout(1) does) arrives twice at once: not a second Ctrl-C.
-    if (ac.signal.aborted && Date.now() - stoppedAt > 300) {
-      log.warn(`${why} again: exiting now`);
-      process.exit(130);
+    if (ac.signal.aborted && signo && Date.now() - stoppedAt > 300) {
+      // The kernel frees programs, links and maps with the last fd at exit; only the readiness file is ours.
+      log.warn(`${why} again: exiting now, without draining the rings or writing the rest of the output`);
+      readiness.remove();
+      process.exit(128 + signo);
     }
     if (ac.signal.aborted) return;
     stoppedAt = Date.now();
     log.debug(`${why}: stopping`);
     ac.abort();
   };
-  const onSignal = (s: NodeJS.Signals) => () => stop(s);
+  const SIGNO = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+  const onSignal = (s: keyof typeof SIGNO) => () => stop(s, SIGNO[s]);
   const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, onSignal(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
 
@@ -123,6 +131,12 @@ export async function runSession(o: SessionOptions): Promise<number> {
     stacks?.endBatch();
     out.writeBytes(buf.buf.subarray(0, buf.off));
     if (out.closedByReader) stop("output closed");
+    else if (out.error || err.error) {
+      failure ??= (out.error ?? err.error)!.message;
+      stop("output failed");
+    }
+    // While the reader is slow the batch stays in flight, so the worker leaves the rest in the rings (counted drops).
+    return out.pending > 0 ? out.drained() : undefined;
   };
   const onBatch = (batch: RingBatch) => {
     events.length = 0;
@@ -130,7 +144,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
     // the container table follows cgroup events in arrival order, before the ordering window holds them back
     if (tracker) for (const ev of events) tracker.observe(ev);
-    emit(reorder.push(events, batch.drainNs));
+    return emit(reorder.push(events, batch.drainNs));
   };
 
   // Probe, then disable, then load: each kernel-function event takes the kprobe or the tracepoint way.
@@ -181,7 +195,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       ac.signal,
     );
   } finally {
-    for (const [s, h] of handlers) process.off(s, h);
+    if (!kstats) for (const [s, h] of handlers) process.off(s, h);
     readiness.remove();
   }
   emit(reorder.flush());
@@ -189,13 +203,20 @@ export async function runSession(o: SessionOptions): Promise<number> {
   out.write(printer.end());
   const d = decoder.stats;
   stats.ErrorCount += d.errors;
-  stats.LostEvCount = d.lost;
+  // A ring writes its LOST record only when a later sample fits, so drops at the very end may never reach user
+  // space: the kernel's own count of failed outputs (read after detaching, so final) is the exact figure.
+  stats.LostEvCount = Math.max(d.lost, kstats.lost_output);
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
+  log.debug(`decoder: ${JSON.stringify(d)}`);
   log.debug(`kernel: ${JSON.stringify(kstats)}`);
   log.debug(`user space: ${bookkeeping} bookkeeping events, ${droppedInUser} events dropped by user-space filters`);
+  // Signal handlers stay in place while the output drains: a second Ctrl-C still ends a stalled pipe.
+  await out.drained();
+  await err.drained();
+  for (const [s, h] of handlers) process.off(s, h);
   out.close();
   err.close();
+  if (failure) throw new Error(`${failure}${out.lostBytes ? ` (${out.lostBytes} bytes of events not written)` : ""}; free space there or choose another destination with --output out-file:`);
   return 0;
 }
-

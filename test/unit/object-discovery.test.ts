@@ -192,7 +192,7 @@ describe("private folders and atomic installs", () => {
 
   test("refuses a folder it cannot create with one line naming the flag", () => {
     const f = put(dir, "file", GOOD);
-    expect(() => ensurePrivateDir(join(f, "sub"), "--install-path")).toThrow(/^cannot create .*; choose another --install-path that tracee's user can create$/);
+    expect(() => ensurePrivateDir(join(f, "sub"), "--install-path")).toThrow(/^cannot create .*; (remove it or )?choose another --install-path that tracee's user can create$/);
   });
 
   test("installs by renaming a complete file into place, leaving no temporary file", () => {

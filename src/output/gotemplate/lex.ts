@@ -18,12 +18,15 @@ export function syntaxError(name: string, line: number, msg: string): UsageError
   return new UsageError(`${name}:${line}: ${msg}`);
 }
 
-function parseNumber(src: string): number | bigint {
+/** The value of a number literal, or null when its digits do not fit its base. */
+function parseNumber(src: string): number | bigint | null {
   const s = src.replace(/_/g, "");
   if (/[.eE]/.test(s) && !/^[+-]?0[xX]/.test(s)) return Number(s);
   const neg = s.startsWith("-");
   const body = s.replace(/^[+-]/, "");
   const legacyOctal = /^0\d+$/.test(body);
+  // like Go: a leading 0 means octal, so 8 and 9 are not digits there (BigInt would throw a SyntaxError)
+  if (legacyOctal && /[89]/.test(body)) return null;
   const big = legacyOctal ? BigInt("0o" + body.slice(1)) : BigInt(body.replace(/^0([XBO])/, (_, p) => "0" + p.toLowerCase()));
   const v = neg ? -big : big;
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
@@ -141,7 +144,7 @@ export function lex(src: string, name: string): Tok[] {
         } else if (/\d/.test(src[j] ?? "")) {
           NUMBER.lastIndex = i;
           const m = NUMBER.exec(src)!;
-          toks.push({ t: "const", v: parseNumber(m[0]), line: at, sp });
+          toks.push({ t: "const", v: parseNumber(m[0]) ?? fail(`illegal number syntax: ${m[0]}`), line: at, sp });
           advanceTo(NUMBER.lastIndex);
           sp = false;
           continue;
@@ -167,7 +170,7 @@ export function lex(src: string, name: string): Tok[] {
         NUMBER.lastIndex = i;
         const m = NUMBER.exec(src);
         if (!m || /[A-Za-z0-9_.]/.test(src[NUMBER.lastIndex] ?? "")) fail(`bad number syntax: ${src.slice(i).split(/[\s}|)]/)[0]}`);
-        toks.push({ t: "const", v: parseNumber(m![0]), line: at, sp });
+        toks.push({ t: "const", v: parseNumber(m![0]) ?? fail(`illegal number syntax: ${m![0]}`), line: at, sp });
         advanceTo(NUMBER.lastIndex);
       } else if (/[A-Za-z_]/.test(c)) {
         IDENT.lastIndex = i;
