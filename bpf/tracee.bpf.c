@@ -13,6 +13,7 @@
 #include "filters.bpf.h"
 #include "syscall.bpf.h"
 #include "exec.bpf.h"
+#include "capture.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

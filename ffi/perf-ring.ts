@@ -40,4 +40,42 @@ export class PerfRing {
     Atomics.store(this.ctl, TAIL_WORD, head);
     return out;
   }
+
+  /**
+   * Views of the pending records in order, without copying the ring out, up to the first record `take`
+   * refuses: views into the mapped pages (a record that wraps around the end is copied), valid until
+   * release(). Record headers never wrap (records are 8-byte aligned). Returns the bytes they span.
+   */
+  pending(take: (rec: Uint8Array) => boolean, out: Uint8Array[]): number {
+    const head = Atomics.load(this.ctl, HEAD_WORD);
+    const tail = Atomics.load(this.ctl, TAIL_WORD);
+    const n = Number(head - tail);
+    let at = Number(tail % BigInt(this.size));
+    let done = 0;
+    while (done + 8 <= n) {
+      const size = this.data[at + 6] | (this.data[at + 7] << 8);
+      if (size < 8 || size % 8 || done + size > n) {
+        // the kernel writes whole, aligned records: this cannot be parsed, so skip what is pending
+        return n;
+      }
+      let rec: Uint8Array;
+      if (at + size <= this.size) rec = this.data.subarray(at, at + size);
+      else {
+        const first = this.size - at;
+        rec = new Uint8Array(size);
+        rec.set(this.data.subarray(at, this.size), 0);
+        rec.set(this.data.subarray(0, size - first), first);
+      }
+      if (!take(rec)) break;
+      out.push(rec);
+      done += size;
+      at = (at + size) % this.size;
+    }
+    return done;
+  }
+
+  /** Gives `bytes` at the tail back to the kernel (what pending() returned, once its views are used). */
+  release(bytes: number): void {
+    if (bytes > 0) Atomics.store(this.ctl, TAIL_WORD, Atomics.load(this.ctl, TAIL_WORD) + BigInt(bytes));
+  }
 }

@@ -2,9 +2,10 @@
 import { renderUsage } from "citty";
 import { BpfError } from "../../ffi/errors.ts";
 import { captureHelp, parseCapture } from "../capture/options.ts";
+import { captureEvents } from "../capture/session.ts";
 import { UsageError } from "../errors.ts";
 import { traceHelp, wantsHelp } from "../filter/help.ts";
-import { parseTrace } from "../filter/parse.ts";
+import { parseTrace, withEssential } from "../filter/parse.ts";
 import { log, setDebug } from "../log.ts";
 import { outputHelp, parseOutputOptions, wantsOutputHelp } from "../output/options.ts";
 import { PreflightError } from "../tracer/preflight.ts";
@@ -38,15 +39,13 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     setDebug(o.debug);
     const output = parseOutputOptions(o.output);
     if (o.list) return write(output.format === "json" ? listJson() : listText()), 0;
-    const plan = parseTrace(o.trace, { follow: o.follow });
-    for (const w of plan.warnings) log.warn(w);
     const capture = parseCapture(o.capture);
-    if (capture.write || capture.exec || capture.mem) {
-      throw new UsageError("--capture write/exec/mem is not available in this build yet; only dir: and clear-dir are accepted");
-    }
+    const plan = withEssential(parseTrace(o.trace, { follow: o.follow }), captureEvents(capture));
+    for (const w of plan.warnings) log.warn(w);
     return await runSession({
       plan, output, capture, workerUrl,
       perfPages: o.perfBufferSize,
+      blobPages: o.blobPerfBufferSize,
       installPath: o.installPath,
       buildPolicy: o.buildPolicy,
       btfFile: o.btfFile,

@@ -3,7 +3,9 @@
 import { loadLibbpf } from "../../ffi/loader.ts";
 import { libbpfVersion } from "../../ffi/libbpf.ts";
 import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
+import { prepareOutDir } from "../capture/fsafe.ts";
 import type { CaptureConfig } from "../capture/options.ts";
+import { CaptureSession } from "../capture/session.ts";
 import { Decoder } from "../decode/decoder.ts";
 import type { TraceEvent } from "../events/types.ts";
 import { OPTION } from "../events/schema.ts";
@@ -29,6 +31,8 @@ export interface SessionOptions {
   output: OutputConfig;
   capture: CaptureConfig;
   perfPages: number;
+  /** Per-CPU pages of the capture rings (--blob-perf-buffer-size). */
+  blobPages?: number;
   installPath: string;
   buildPolicy: "never" | "if-needed" | "always";
   btfFile?: string;
@@ -44,6 +48,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
   log.debug(`eBPF object: ${object.source}`);
 
+  const captureOut = prepareOutDir(o.capture.dir, o.capture.clearDir);
   const readiness = new Readiness(o.capture.dir);
   const out = new Sink(o.output.outFile ?? null, 1);
   const err = new Sink(o.output.errFile ?? null, 2);
@@ -52,6 +57,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const bootEpochNs = realtimeNs() - startMonoNs;
   const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
   const printer = createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
+  const capture = o.capture.write || o.capture.exec || o.capture.mem ? new CaptureSession({
+    config: o.capture, out: captureOut, blobWorkerUrl: new URL("./capture/blob-worker.ts", o.workerUrl).href,
+    blobPages: o.blobPages ?? 1024, bootEpochNs, startMonoNs, relativeTime: o.output.options.relativeTime,
+  }) : null;
   const accept = makeEventFilter(o.plan);
   const print = o.plan.print;
   const stats: Stats = { EventCount: 0, ErrorCount: 0, LostEvCount: 0, LostWrCount: 0, LostNtCount: 0 };
@@ -81,6 +90,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (batch.chunks.length > 1) events.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
     let text = "";
     for (const ev of events) {
+      capture?.onEvent(ev);
       if (!print.has(ev.eventId) || !accept(ev)) continue;
       try {
         text += printer.event(ev);
@@ -107,11 +117,13 @@ export async function runSession(o: SessionOptions): Promise<number> {
         config: encodeConfig({
           tracee_pid: process.pid,
           options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0),
+            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | (capture?.kernelOptions ?? 0),
           start_ns: startMonoNs,
           ...kernelConfig(o.plan),
         }),
-        entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
+        entries: capture ? capture.mapEntries([...kernelMapEntries(o.plan), ...treeEntries(o.plan)]) : [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
+        tailCalls: capture?.tailCalls,
+        extraRings: capture?.extraRings,
         wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
@@ -131,6 +143,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const d = decoder.stats;
   stats.ErrorCount += d.errors;
   stats.LostEvCount = d.lost;
+  if (capture) stats.LostWrCount = capture.finish().lostWr;
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
   log.debug(`kernel: ${JSON.stringify(kstats)}`);

@@ -1,0 +1,91 @@
+// Worker thread of capture: waits on the file_writes rings and writes their samples straight from the mapped
+// pages into the artifacts, so captured bytes never cross to the main thread.
+import { epollWait, monotonicNs } from "../../ffi/libc.ts";
+import { PerfRing } from "../../ffi/perf-ring.ts";
+import type { TraceEvent } from "../events/types.ts";
+import { EventClock, splitNs } from "../output/time.ts";
+import { decodeBlobRecord, recordTs } from "./blob.ts";
+import { BCTL, type BlobInit, type BlobMessage } from "./blob-protocol.ts";
+import { CaptureIoError } from "./fsafe.ts";
+import { ArtifactWriter } from "./writer.ts";
+
+declare const self: Worker;
+
+function run(init: BlobInit): void {
+  const ctl = new Int32Array(init.control);
+  const rings = init.rings.map((r) => new PerfRing(r.base, r.size));
+  const epollScratch = new Uint8Array(12 * Math.max(1, rings.length));
+  const clock = new EventClock(BigInt(init.clock.bootEpochNs), BigInt(init.clock.startMonoNs), init.clock.relative);
+  const stamp = (ns: string) => {
+    const { sec, nsec } = splitNs(BigInt(ns));
+    return clock.stamp({ tsSec: sec, tsNsec: nsec } as TraceEvent);
+  };
+  const writer = new ArtifactWriter(init.out, stamp);
+  let lost = 0;
+  let skipped = 0;
+  let malformed = 0;
+
+  const visit = (rec: Uint8Array): void => {
+    const r = decodeBlobRecord(rec);
+    if (r.kind === "lost") lost += r.count;
+    else if (r.kind === "bad") malformed++;
+    else if (r.kind === "sample") {
+      if (Atomics.load(ctl, BCTL.failed)) {
+        skipped++;
+        return;
+      }
+      try {
+        writer.write(r.sample);
+      } catch (e) {
+        if (!(e instanceof CaptureIoError)) throw e;
+        Atomics.store(ctl, BCTL.failed, 1);
+        skipped++;
+        self.postMessage({ failed: e.message } satisfies BlobMessage);
+      }
+    }
+  };
+  // Samples of one thread can land in different CPUs' rings; applied in syscall-time order, a later write
+  // over the same bytes wins as it did on disk. A sample stamped before `cutoff` (taken before the rings
+  // are read) comes after every earlier syscall of its thread has finished sending, so the merge never
+  // applies a write before one that preceded it; later samples wait for the next pass.
+  const recs: Uint8Array[][] = rings.map(() => []);
+  const stamps: number[][] = rings.map(() => []);
+  const drain = () => {
+    const cutoff = Number(monotonicNs());
+    const spans = rings.map((ring, i) => {
+      recs[i].length = 0;
+      stamps[i].length = 0;
+      return ring.pending((rec) => {
+        const ts = recordTs(rec);
+        if (ts >= cutoff) return false;
+        stamps[i].push(ts);
+        return true;
+      }, recs[i]);
+    });
+    const at = rings.map(() => 0);
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < rings.length; i++) {
+        if (at[i] < recs[i].length && (best < 0 || stamps[i][at[i]] < stamps[best][at[best]])) best = i;
+      }
+      if (best < 0) break;
+      visit(recs[best][at[best]++]);
+    }
+    rings.forEach((ring, i) => ring.release(spans[i]));
+  };
+
+  while (Atomics.load(ctl, BCTL.stop) === 0) {
+    epollWait(init.epollFd, epollScratch, init.timeoutMs);
+    drain();
+  }
+  drain(); // below the wakeup watermark no wakeup would come
+  self.postMessage({ done: true, summary: writer.close(), lost, skipped, malformed } satisfies BlobMessage);
+}
+
+self.onmessage = (e: MessageEvent<BlobInit>) => {
+  try {
+    run(e.data);
+  } catch (err) {
+    self.postMessage({ error: err instanceof Error ? err.message : String(err) } satisfies BlobMessage);
+  }
+};
