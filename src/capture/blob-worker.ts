@@ -4,12 +4,14 @@ import { epollWait, monotonicNs } from "../../ffi/libc.ts";
 import { PerfRing } from "../../ffi/perf-ring.ts";
 import type { TraceEvent } from "../events/types.ts";
 import { EventClock, splitNs } from "../output/time.ts";
-import { decodeBlobRecord, recordTs } from "./blob.ts";
+import { decodeBlobRecord, mergeInOrder, recordTs } from "./blob.ts";
 import { BCTL, type BlobInit, type BlobMessage } from "./blob-protocol.ts";
 import { CaptureIoError } from "./fsafe.ts";
 import { ArtifactWriter } from "./writer.ts";
 
 declare const self: Worker;
+
+const BUSY_BYTES = 64 * 1024;
 
 function run(init: BlobInit): void {
   const ctl = new Int32Array(init.control);
@@ -25,6 +27,18 @@ function run(init: BlobInit): void {
   let skipped = 0;
   let malformed = 0;
 
+  const fail = (e: unknown) => {
+    if (!(e instanceof CaptureIoError)) throw e;
+    Atomics.store(ctl, BCTL.failed, 1);
+    self.postMessage({ failed: e.message } satisfies BlobMessage);
+  };
+  const flush = () => {
+    try {
+      writer.flush();
+    } catch (e) {
+      fail(e);
+    }
+  };
   const visit = (rec: Uint8Array): void => {
     const r = decodeBlobRecord(rec);
     if (r.kind === "lost") lost += r.count;
@@ -37,10 +51,8 @@ function run(init: BlobInit): void {
       try {
         writer.write(r.sample);
       } catch (e) {
-        if (!(e instanceof CaptureIoError)) throw e;
-        Atomics.store(ctl, BCTL.failed, 1);
         skipped++;
-        self.postMessage({ failed: e.message } satisfies BlobMessage);
+        fail(e);
       }
     }
   };
@@ -62,21 +74,18 @@ function run(init: BlobInit): void {
         return true;
       }, recs[i]);
     });
-    const at = rings.map(() => 0);
-    for (;;) {
-      let best = -1;
-      for (let i = 0; i < rings.length; i++) {
-        if (at[i] < recs[i].length && (best < 0 || stamps[i][at[i]] < stamps[best][at[best]])) best = i;
-      }
-      if (best < 0) break;
-      visit(recs[best][at[best]++]);
-    }
+    mergeInOrder(recs, stamps, visit);
+    flush(); // before the ring space is given back: gathered samples still point into it
     rings.forEach((ring, i) => ring.release(spans[i]));
+    return spans.reduce((a, b) => a + b, 0);
   };
 
+  // While bytes keep coming, drain again at once: a wakeup takes about a millisecond here, in which a fast
+  // writer fills megabytes of ring. Only a pass that finds little goes back to sleep.
+  let busy = false;
   while (Atomics.load(ctl, BCTL.stop) === 0) {
-    epollWait(init.epollFd, epollScratch, init.timeoutMs);
-    drain();
+    if (!busy) epollWait(init.epollFd, epollScratch, init.timeoutMs);
+    busy = drain() >= BUSY_BYTES;
   }
   drain(); // below the wakeup watermark no wakeup would come
   self.postMessage({ done: true, summary: writer.close(), lost, skipped, malformed } satisfies BlobMessage);

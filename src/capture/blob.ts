@@ -79,3 +79,19 @@ export function blobKeyFromBytes(k: Uint8Array): string {
   return blobKey(dv.getUint32(BLOB.type, true), dv.getUint32(BLOB.mnt_ns, true), dv.getUint32(BLOB.dev, true),
     dv.getUint32(BLOB.pid, true), u64Text(dv.getUint32(BLOB.id, true), dv.getUint32(BLOB.id + 4, true)));
 }
+
+/**
+ * Visits the records of several rings in ascending order of their stamps (each ring's own records are
+ * already in that order); ties go to the lower ring, and each ring's order is kept.
+ */
+export function mergeInOrder(recs: Uint8Array[][], stamps: number[][], visit: (rec: Uint8Array) => void): void {
+  const at = recs.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < recs.length; i++) {
+      if (at[i] < recs[i].length && (best < 0 || stamps[i][at[i]] < stamps[best][at[best]])) best = i;
+    }
+    if (best < 0) return;
+    visit(recs[best][at[best]++]);
+  }
+}

@@ -208,12 +208,16 @@ export class CaptureSession {
     }
   }
 
-  /** Writes the written_files index and tracee.profile; returns LostWrCount. */
-  finish(): CaptureResult {
+  /**
+   * Writes the written_files index and tracee.profile; returns LostWrCount: the chunks the kernel failed
+   * to send, which it counts exactly (the rings' LOST records only arrive when a later sample fits).
+   */
+  finish(kernelLost: number): CaptureResult {
     if (this.s.config.write && this.summary) this.writeIndex(this.summary);
     if (this.s.config.profile && this.exec) this.writeProfile();
     this.report();
-    return { lostWr: this.lostWr };
+    if (kernelLost !== this.lostWr) log.debug(`capture: the kernel counted ${kernelLost} lost chunks, the rings reported ${this.lostWr}`);
+    return { lostWr: Math.max(kernelLost, this.lostWr) };
   }
 
   /** `out/written_files`: `<mntns>/write.dev-D.inode-I <path>` per captured file with a known absolute path. */

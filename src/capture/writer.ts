@@ -1,6 +1,6 @@
 // Writes capture samples into their artifacts: written files mirror the original offsets (streams are
 // appended), memory dumps grow under `.partial` until their last byte arrived. Keeps a bounded set of open fds.
-import { writeSync } from "node:fs";
+import { writeSync, writevSync } from "node:fs";
 import { BLOB_TYPE } from "../events/schema.ts";
 import { blobKey, type BlobSample } from "./blob.ts";
 import { CaptureIoError, closeQuietly, errText, NsDirs, openArtifact, settle } from "./fsafe.ts";
@@ -8,6 +8,7 @@ import { memName, PARTIAL, writeName } from "./names.ts";
 
 const S_IFMT = 0o170000;
 const STREAMS = new Set([0o140000, 0o010000, 0o020000]); // socket, FIFO, char device: no offsets, appended
+const MAX_GATHER = 64; // samples per pwritev: 1 MiB of 16 KiB chunks (IOV_MAX is 1024)
 
 /** One artifact as the writer knows it; `rel` is its name under the out folder, e.g. `4026531840/bin.17...`. */
 export interface Artifact {
@@ -34,31 +35,59 @@ export class ArtifactWriter {
   private readonly lru = new Map<string, Open>();
   private samples = 0;
   private bytes = 0;
+  private pend: { a: Open; pos: number; bufs: Uint8Array[]; bytes: number } | null = null;
 
   /** `stamp` turns a time in ns since boot (decimal text) into the text events show as their timestamp. */
   constructor(readonly out: string, private readonly stamp: (ns: string) => string, private readonly maxOpen = 64) {
     this.dirs = new NsDirs(out);
   }
 
-  /** Writes one sample; throws CaptureIoError (the artifact left marked) when the disk refuses it. */
+  /**
+   * Takes one sample; contiguous samples of one artifact are gathered and written with one pwritev at
+   * flush(). The sample's data must stay valid until flush(). Throws CaptureIoError (the artifact left
+   * marked) when the disk refuses bytes.
+   */
   write(s: BlobSample): void {
     const key = blobKey(s.type, s.mntNs, s.dev, s.pid, s.id);
     let a = this.all.get(key);
     if (!a) a = this.create(key, s);
     if (a.kind === "mem" && a.complete) return; // a duplicate of a finished dump cannot arrive; ignore defensively
+    const p = this.pend;
+    if (p && p.a === a && (a.append || p.pos + p.bytes === s.offset) && p.bufs.length < MAX_GATHER) {
+      p.bufs.push(s.data);
+      p.bytes += s.data.length;
+    } else {
+      this.flush();
+      this.pend = { a, pos: s.offset, bufs: [s.data], bytes: s.data.length };
+    }
+    this.samples++;
+  }
+
+  /** Writes what write() gathered; call before the samples' memory is reused. */
+  flush(): void {
+    const p = this.pend;
+    if (!p) return;
+    this.pend = null;
+    const a = p.a;
     if (a.fd < 0) this.reopen(a);
     else this.touch(a);
     try {
-      let off = 0;
-      while (off < s.data.length) {
-        off += writeSync(a.fd, s.data, off, s.data.length - off, a.append ? null : s.offset + off);
+      const done = writevSync(a.fd, p.bufs, a.append ? null : p.pos);
+      if (done < p.bytes) {
+        // a short write: the rest buffer by buffer, from where it stopped
+        let at = 0;
+        for (const b of p.bufs) {
+          for (let off = Math.max(0, done - at); off < b.length; ) {
+            off += writeSync(a.fd, b, off, b.length - off, a.append ? null : p.pos + at + off);
+          }
+          at += b.length;
+        }
       }
     } catch (e) {
       this.fail(a, e);
     }
-    a.bytes += s.data.length;
-    this.samples++;
-    this.bytes += s.data.length;
+    a.bytes += p.bytes;
+    this.bytes += p.bytes;
     if (a.kind === "mem" && a.bytes >= a.total) this.finishDump(a);
   }
 
@@ -111,6 +140,7 @@ export class ArtifactWriter {
 
   /** Marks the artifact as incomplete (`.partial`) and stops with one clear error. */
   private fail(a: Open, e: unknown): never {
+    const path = a.path;
     this.closeFd(a);
     if (a.kind === "write") {
       if (settle(a.path, a.path + PARTIAL)) {
@@ -119,7 +149,8 @@ export class ArtifactWriter {
       }
       a.complete = false;
     }
-    throw new CaptureIoError(`capture stopped: writing ${a.path}: ${errText(e)}; tracing goes on`);
+    const kept = a.path.endsWith(PARTIAL) ? ` (kept as ${a.path.slice(a.path.lastIndexOf("/") + 1)})` : "";
+    throw new CaptureIoError(`capture stopped: writing ${path}: ${errText(e)}${kept}; tracing goes on`);
   }
 
   private closeFd(a: Open): void {
@@ -128,8 +159,9 @@ export class ArtifactWriter {
     this.lru.delete(a.key);
   }
 
-  /** Closes every fd; dumps still waiting for bytes stay `.partial`. */
+  /** Flushes and closes every fd; dumps still waiting for bytes stay `.partial`. */
   close(): WriterSummary {
+    this.flush();
     for (const a of this.all.values()) {
       this.closeFd(a);
       if (a.kind === "mem" && !a.complete) a.rel = `${a.mntNs}/${a.path.slice(a.path.lastIndexOf("/") + 1)}`;

@@ -143,7 +143,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const d = decoder.stats;
   stats.ErrorCount += d.errors;
   stats.LostEvCount = d.lost;
-  if (capture) stats.LostWrCount = capture.finish().lostWr;
+  if (capture) stats.LostWrCount = capture.finish(kstats.blob_lost).lostWr;
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
   log.debug(`kernel: ${JSON.stringify(kstats)}`);

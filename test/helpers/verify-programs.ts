@@ -6,9 +6,11 @@ import { encodeConfig } from "../../src/tracer/config.ts";
 
 export interface VerifyResult { loaded: string[]; log: string }
 
+let log = "";
+
 /** Loads the programs named in `names` (and only those) with `options` (OPTION bits) in the config. */
 export async function verifyPrograms(objectPath: string, names: string[], options = 0): Promise<VerifyResult> {
-  let log = "";
+  log = "";
   loadLibbpf(null, (_level, msg) => {
     log += msg + "\n";
   });
