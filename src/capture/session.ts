@@ -93,6 +93,19 @@ export class CaptureSession {
     return out;
   }
 
+  /** One warning per asked-for capture that no program this kernel loads can serve. */
+  unavailable(want: (name: string) => boolean): string[] {
+    const out: string[] = [];
+    const writeWays = ["tracepoint__syscalls__sys_exit_write", "kprobe__vfs_write"];
+    if (this.s.config.write && !writeWays.some(want)) {
+      out.push("--capture write: this kernel has no way in (kprobes, or syscall tracepoints on 5.15+); no file will be captured");
+    }
+    if (this.s.config.mem && !want("tracepoint__syscalls__sys_enter_mprotect")) {
+      out.push("--capture mem: needs kernel 5.17+ (bpf_find_vma); no memory will be dumped");
+    }
+    return out;
+  }
+
   readonly tailCalls = [
     { map: "capture_tp_progs", program: "capture__send_tp" },
     { map: "capture_kp_progs", program: "capture__send_kp" },

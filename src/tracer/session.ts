@@ -105,6 +105,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (out.closedByReader) stop("output closed");
   };
 
+  const wantProgram = programSelector(new Set(o.plan.events), probeKernel());
+  for (const w of capture?.unavailable(wantProgram) ?? []) log.warn(w);
   let kstats: KernelStats | null = null;
   try {
     const header = printer.header();
@@ -124,7 +126,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
         entries: capture ? capture.mapEntries([...kernelMapEntries(o.plan), ...treeEntries(o.plan)]) : [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
         tailCalls: capture?.tailCalls,
         extraRings: capture?.extraRings,
-        wantProgram: programSelector(new Set(o.plan.events), probeKernel()),
+        wantProgram,
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,

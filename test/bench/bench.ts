@@ -1,9 +1,11 @@
 // `npm run bench`: end-to-end cost of tracing an open/close loop with dist/tracee, against the same loop untraced.
-// Prints one table: workload ops/s, slowdown, events captured vs expected, lost, tracer CPU per event, peak RSS.
+// Prints one table: workload ops/s, slowdown, events captured vs expected, lost, tracer CPU per event, peak RSS;
+// then the capture benchmark's table (MB/s of written data captured byte-exact without loss).
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { workload } from "../helpers/tracee.ts";
+import { captureBench } from "./capture-bench.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const TRACEE = join(ROOT, "dist/tracee");
@@ -95,3 +97,6 @@ for (const c of configs) {
       `${c.name === "untraced" ? "-" : `${Math.round(median(rs.map((r) => r.rssKiB)) / 1024)} MiB`} |`,
   );
 }
+
+// capture throughput (test/bench/capture-bench.ts); BENCH_CAPTURE=0 skips it
+if (process.env.BENCH_CAPTURE !== "0") console.log(await captureBench());

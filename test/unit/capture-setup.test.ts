@@ -126,3 +126,22 @@ describe("the capture folder", () => {
     }
   });
 });
+
+test("a kernel with kprobes but without vfs_writev (inlined) captures writev through the tracepoints", () => {
+  const want = programSelector(new Set([id("vfs_write"), id("vfs_writev")]), { kprobes: true, release: "6.8.0", hasSymbol: (n) => n !== "vfs_writev" });
+  const on = Object.keys(PROGRAMS).filter((n) => want(n) && (n.includes("write") || n.startsWith("capture__")));
+  expect(on.sort()).toEqual([
+    "capture__send_kp", "capture__send_tp", "kprobe__vfs_write", "kretprobe__vfs_write",
+    "tracepoint__syscalls__sys_exit_pwritev", "tracepoint__syscalls__sys_exit_pwritev2", "tracepoint__syscalls__sys_exit_writev",
+  ]);
+});
+
+test("capture that no program on this kernel serves is said in one warning each", () => {
+  const s = new CaptureSession({ config: parseCapture(["write", "mem"]), out: "/x", blobWorkerUrl: "", blobPages: 8, bootEpochNs: 0n, startMonoNs: 0n, relativeTime: false });
+  const all = [...s.unavailable(programSelector(new Set([id("vfs_write"), id("vfs_writev"), id("mem_prot_alert")]), { kprobes: false, release: "5.10.0" }))];
+  expect(all).toEqual([
+    "--capture write: this kernel has no way in (kprobes, or syscall tracepoints on 5.15+); no file will be captured",
+    "--capture mem: needs kernel 5.17+ (bpf_find_vma); no memory will be dumped",
+  ]);
+  expect(s.unavailable(programSelector(new Set([id("vfs_write"), id("vfs_writev"), id("mem_prot_alert")]), { kprobes: false, release: "6.18.0" }))).toEqual([]);
+});
