@@ -17,8 +17,8 @@
 
 #define BLOB_CHUNK LIMIT_BLOBCHUNK
 /* chunks one sender run streams before it tail-calls itself; the chain allows 33 runs (MAX_TAIL_CALL_CNT),
- * so one syscall streams at most 33 x 64 x 16 KiB = 33 MiB and the rest is counted as cut */
-#define SEND_STEPS 64
+ * so one syscall streams at most 33 x 256 x 16 KiB = 132 MiB and the rest is counted as cut */
+#define SEND_STEPS 256
 #define CAPTURE_PREFIXES 3
 #define PREFIX_CHARS 50
 #define MAX_IOV 1024 /* UIO_MAXIOV */
