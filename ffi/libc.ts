@@ -52,6 +52,8 @@ function clockNs(id: number): bigint {
 /** bpf_ktime_get_ns() uses CLOCK_MONOTONIC. */
 export const monotonicNs = () => clockNs(CLOCK_MONOTONIC);
 export const realtimeNs = () => clockNs(CLOCK_REALTIME);
+/** CPU time of the calling thread. */
+export const threadCpuNs = () => clockNs(3); // CLOCK_THREAD_CPUTIME_ID
 
 /** Formats a printf-style message whose va_list comes from C (libbpf's print callback). */
 let fmtBuf: Uint8Array | null = null;

@@ -17,5 +17,5 @@ export interface BlobInit {
 
 export type BlobMessage =
   | { failed: string }
-  | { done: true; summary: WriterSummary; lost: number; skipped: number; malformed: number }
+  | { done: true; summary: WriterSummary; lost: number; skipped: number; malformed: number; cpuMs: number }
   | { error: string };

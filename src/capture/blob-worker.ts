@@ -1,6 +1,6 @@
 // Worker thread of capture: waits on the file_writes rings and writes their samples straight from the mapped
 // pages into the artifacts, so captured bytes never cross to the main thread.
-import { epollWait, monotonicNs } from "../../ffi/libc.ts";
+import { epollWait, monotonicNs, threadCpuNs } from "../../ffi/libc.ts";
 import { PerfRing } from "../../ffi/perf-ring.ts";
 import type { TraceEvent } from "../events/types.ts";
 import { EventClock, splitNs } from "../output/time.ts";
@@ -16,6 +16,7 @@ const BUSY_BYTES = 64 * 1024;
 function run(init: BlobInit): void {
   const ctl = new Int32Array(init.control);
   const rings = init.rings.map((r) => new PerfRing(r.base, r.size));
+  for (const r of rings) r.prefault();
   const epollScratch = new Uint8Array(12 * Math.max(1, rings.length));
   const clock = new EventClock(BigInt(init.clock.bootEpochNs), BigInt(init.clock.startMonoNs), init.clock.relative);
   const stamp = (ns: string) => {
@@ -83,12 +84,14 @@ function run(init: BlobInit): void {
   // While bytes keep coming, drain again at once: a wakeup takes about a millisecond here, in which a fast
   // writer fills megabytes of ring. Only a pass that finds little goes back to sleep.
   let busy = false;
+  const cpu0 = threadCpuNs();
   while (Atomics.load(ctl, BCTL.stop) === 0) {
     if (!busy) epollWait(init.epollFd, epollScratch, init.timeoutMs);
     busy = drain() >= BUSY_BYTES;
   }
   drain(); // below the wakeup watermark no wakeup would come
-  self.postMessage({ done: true, summary: writer.close(), lost, skipped, malformed } satisfies BlobMessage);
+  const cpuMs = Number(threadCpuNs() - cpu0) / 1e6; // the worker's own cost, whatever else runs on the host
+  self.postMessage({ done: true, summary: writer.close(), lost, skipped, malformed, cpuMs } satisfies BlobMessage);
 }
 
 self.onmessage = (e: MessageEvent<BlobInit>) => {

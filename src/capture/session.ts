@@ -69,6 +69,7 @@ export class CaptureSession {
   private stopped: string | null = null;
   private summary: WriterSummary | null = null;
   private lostWr = 0;
+  private cpuMs = 0;
 
   constructor(private readonly s: CaptureSetup) {
     this.dirs = new NsDirs(s.out);
@@ -117,6 +118,8 @@ export class CaptureSession {
     return {
       map: "file_writes",
       pages: this.s.blobPages,
+      // woken early (a sixteenth of a ring): a writer fills the rest while the worker is being scheduled
+      watermarkBytes: Math.max(4096, (this.s.blobPages * 4096) >> 4),
       start: (rings, mapFd) => this.startWorker(rings, mapFd),
       stop: () => this.stopWorker(),
     };
@@ -162,6 +165,7 @@ export class CaptureSession {
     if (!m) return;
     this.summary = m.summary;
     this.lostWr = m.lost;
+    this.cpuMs = m.cpuMs;
     if (m.malformed) log.warn(`capture: ${m.malformed} malformed samples in the file_writes rings were skipped`);
     this.markLost();
   }
@@ -268,7 +272,8 @@ export class CaptureSession {
     if (this.summary) {
       const files = this.summary.artifacts.filter((a) => a.kind === "write").length;
       const dumps = this.summary.artifacts.filter((a) => a.kind === "mem").length;
-      parts.push(`${files} written files (${this.summary.bytes} bytes in ${this.summary.samples} chunks)`, `${dumps} memory dumps`);
+      const rate = this.cpuMs > 0 ? `, ${(this.summary.bytes / 1e3 / this.cpuMs).toFixed(0)} MB per CPU-second of the capture worker` : "";
+      parts.push(`${files} written files (${this.summary.bytes} bytes in ${this.summary.samples} chunks${rate})`, `${dumps} memory dumps`);
       const partial = this.summary.artifacts.filter((a) => !a.complete).map((a) => a.rel);
       if (partial.length) log.warn(`capture: ${partial.length} artifacts are incomplete (marked .partial): ${partial.slice(0, 5).join(", ")}${partial.length > 5 ? ", ..." : ""}`);
     }

@@ -14,6 +14,8 @@ export interface MapEntry { map: string; key: Uint8Array; value: Uint8Array }
 export interface ExtraRings {
   map: string;
   pages: number;
+  /** Bytes pending that wake the reader (default: an eighth of a ring). */
+  watermarkBytes?: number;
   /** Starts reading; `mapFd` finds the object's maps while it is loaded. */
   start(rings: { epollFd: number; rings: { base: number; size: number }[] }, mapFd: (name: string) => number): void;
   /** Drains once more and stops reading; called before the maps go away. */
@@ -65,7 +67,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     // opened before attach: a sample sent to a perf array slot without a ring is lost
     if (o.extraRings) {
       const x = o.extraRings;
-      extraPerf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, x.map)), x.pages, Math.max(4096, (x.pages * 4096) >> 3));
+      extraPerf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, x.map)), x.pages, x.watermarkBytes ?? Math.max(4096, (x.pages * 4096) >> 3));
     }
 
     const attached: string[] = [];
