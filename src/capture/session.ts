@@ -219,7 +219,8 @@ export class CaptureSession {
       const path = ev.args[0]?.name === "pathname" ? ev.args[0].value : undefined;
       const dev = ev.args.find((a) => a.name === "dev")?.value;
       const inode = ev.args.find((a) => a.name === "inode")?.value;
-      if (typeof path === "string" && path.startsWith("/") && dev !== undefined && inode !== undefined) {
+      // "/" is what pseudo filesystems (pipes, sockets) walk to: no file to name
+      if (typeof path === "string" && path.startsWith("/") && path !== "/" && dev !== undefined && inode !== undefined) {
         this.paths.set(`${ev.mountNamespace}:${dev}:${inode}`, path);
       }
     }
@@ -249,7 +250,7 @@ export class CaptureSession {
     try {
       appendFileSync(`${this.s.out}/written_files`, text, { mode: 0o600 });
     } catch (e) {
-      log.error(`capture: writing ${this.s.out}/written_files failed: ${errText(e)}`);
+      this.late(`capture: writing ${this.s.out}/written_files failed: ${errText(e)}`);
     }
   }
 
@@ -263,8 +264,14 @@ export class CaptureSession {
       renameSync(path + PARTIAL, path);
     } catch (e) {
       removeQuietly(path + PARTIAL); // nothing half-written is left behind
-      log.error(`capture: writing ${path} failed: ${errText(e)}`);
+      this.late(`capture: writing ${path} failed: ${errText(e)}`);
     }
+  }
+
+  /** An error at exit: after capture already stopped on one (a full disk), it is only a consequence. */
+  private late(msg: string): void {
+    if (this.stopped) log.debug(msg);
+    else log.error(msg);
   }
 
   private report(): void {
