@@ -310,6 +310,11 @@ static __always_inline void buf__submit(void *ctx, struct event_buf *b)
 	/* verifier: the sample is a prefix of data[] */
 	if (size > sizeof(b->data))
 		return;
+	if (tracee_cfg.options & OPT_STACK_ADDRESSES) {
+		/* the wire carries id + 1 so that 0 can mean "no stack" (a failed lookup or the option off) */
+		long id = bpf_get_stackid(ctx, &stack_addresses_map, BPF_F_USER_STACK);
+		((struct event_context *)b->data)->stack_id = id >= 0 ? (__u32)id + 1 : 0;
+	}
 	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, b->data, size) == 0)
 		stats__inc(KSTAT_SUBMITTED);
 	else

@@ -62,27 +62,31 @@ static __always_inline bool filter__match_bool(bool value, __u32 bit)
 }
 
 /* Whether events of current pass the filters: follow -> self -> container=new -> pid=new -> container ->
- * uid -> mntns -> pidns -> pid (host tid) -> uts -> comm -> tree. Keys are read only for filters that are
- * on (tracee_cfg is constant to the verifier, so the code of the others is dropped). */
+ * container=ID -> uid -> mntns -> pidns -> pid (host tid) -> uts -> comm -> tree. Keys are read only for
+ * filters that are on (tracee_cfg is constant to the verifier, so the code of the others is dropped). */
 static __always_inline bool filter__pass(struct task_struct *t)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, tgid = pid_tgid >> 32;
-	__u32 state = 0;
+	__u32 state = 0, cgroup_key = 0;
 	char key[LIMIT_COMMLEN];
 
 	if (filter__on(FILTER_FOLLOW) && bpf_map_lookup_elem(&traced_pids_map, &tid))
 		return true;
 	if (tracee_cfg.tracee_pid && tgid == tracee_cfg.tracee_pid)
 		return false;
-	if (filter__on(FILTER_CONTAINER_NEW | FILTER_CONTAINER))
-		state = container__state(task__cgroup_id(t));
+	if (filter__on(FILTER_CONTAINER_NEW | FILTER_CONTAINER | FILTER_CONTAINER_ID)) {
+		cgroup_key = (__u32)task__cgroup_id(t);
+		state = container__state(cgroup_key);
+	}
 	if (!filter__match_bool(state == CONTAINER_STARTED, FILTER_CONTAINER_NEW))
 		return false;
 	if (filter__on(FILTER_PID_NEW) &&
 	    !filter__match_bool(bpf_map_lookup_elem(&new_pids_map, &tgid) != NULL, FILTER_PID_NEW))
 		return false;
 	if (!filter__match_bool(state == CONTAINER_EXISTED || state == CONTAINER_STARTED, FILTER_CONTAINER))
+		return false;
+	if (filter__on(FILTER_CONTAINER_ID) && !bpf_map_lookup_elem(&container_ids_map, &cgroup_key))
 		return false;
 	if (filter__on(FILTER_UID) && !filter__match_num(&uid_filter_map, (__u32)bpf_get_current_uid_gid(), FILTER_UID,
 							  tracee_cfg.uid_lt, tracee_cfg.uid_gt))

@@ -41,6 +41,14 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
+/* stack_addresses_map: user stacks of events (option stack-addresses); user space reads and deletes each entry */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 8192);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, LIMIT_STACKDEPTH * sizeof(__u64));
+} stack_addresses_map SEC(".maps");
+
 /* chosen_events_map: event id -> EVENT_FLAG_* (SUBMIT = send to user space, ESSENTIAL = bookkeeping) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -145,7 +153,7 @@ struct {
 	__type(value, __u32);
 } process_tree_map SEC(".maps");
 
-/* containers_map: low 32 bits of a cgroup id -> CONTAINER_* state */
+/* containers_map: low 32 bits of a cgroup id (of the followed hierarchy) -> CONTAINER_* state (schema.ts) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
@@ -153,9 +161,14 @@ struct {
 	__type(value, __u32);
 } containers_map SEC(".maps");
 
-#define CONTAINER_EXISTED 1 /* a container cgroup that existed before start */
-#define CONTAINER_CREATED 2 /* cgroup created after start, no process started in it yet */
-#define CONTAINER_STARTED 3 /* a process exec'd in a new mount namespace inside it */
+/* container_ids_map (container=ID): low 32 bits of a cgroup id -> CONTAINER_ID_*; user space fills it
+ * from the cgroup tree at start and from cgroup_mkdir events */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u32);
+} container_ids_map SEC(".maps");
 
 static __always_inline void stats__inc(__u32 which)
 {

@@ -9,8 +9,6 @@
 
 #define TS_COMPAT 0x0002      /* thread_info.status: inside a 32-bit syscall (x86) */
 #define PF_KTHREAD 0x00200000 /* task_struct.flags: kernel thread */
-#define CTX_FLAG_COMPAT 1
-#define CTX_FLAG_CONTAINER 2
 
 static __always_inline bool task__in_compat_syscall(struct task_struct *t)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The programs: syscall enter/exit and the sched fork/exec/exit tracepoints, each filtering and emitting
- * events in the wire format of docs/wire-format.md. */
+/* The programs: syscall enter/exit and the sched fork/exec/exit tracepoints (the cgroup ones are in
+ * cgroup.bpf.h), each filtering and emitting events in the wire format of docs/wire-format.md. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -13,6 +13,8 @@
 #include "filters.bpf.h"
 #include "syscall.bpf.h"
 #include "exec.bpf.h"
+#include "cgroup.bpf.h"
+#include "abi.bpf.h"
 #include "capture.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -145,7 +147,7 @@ int tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	__u32 old_pid = ctx->args[1];
 	struct linux_binprm *bprm = (void *)ctx->args[2];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid, tgid = pid_tgid >> 32, one = 1, started = CONTAINER_STARTED;
+	__u32 tid = (__u32)pid_tgid, tgid = pid_tgid >> 32, one = 1;
 	__u64 cgroup_id = task__cgroup_id(t);
 	struct task_struct *parent;
 	struct file *file;
@@ -153,7 +155,6 @@ int tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	struct mm_struct *mm;
 	struct saved_args *saved;
 	struct event_buf *b;
-	__u32 key;
 
 	/* the exec succeeded: the args saved at entry (under the pre-exec tid) are needed only by an entry
 	 * event still pending; this exec passed the filters at entry, so it goes out whatever they say now */
@@ -166,11 +167,7 @@ int tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 			exec__emit_pending(ctx, t, &a, bprm);
 	}
 
-	parent = BPF_CORE_READ(t, real_parent);
-	if (container__state(cgroup_id) == CONTAINER_CREATED && task__mnt_ns(t) != task__mnt_ns(parent)) {
-		key = (__u32)cgroup_id;
-		bpf_map_update_elem(&containers_map, &key, &started, BPF_EXIST);
-	}
+	container__on_exec(t, cgroup_id);
 	if (filter__on(FILTER_PID_NEW))
 		bpf_map_update_elem(&new_pids_map, &tgid, &one, BPF_ANY);
 	if (!filter__pass(t))
@@ -183,6 +180,7 @@ int tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	b = buf__start(t, EV_SCHED_PROCESS_EXEC, bpf_ktime_get_ns(), 0);
 	if (!b)
 		return 0;
+	parent = BPF_CORE_READ(t, real_parent);
 	file = BPF_CORE_READ(bprm, file);
 	inode = BPF_CORE_READ(file, f_inode);
 	mm = BPF_CORE_READ(t, mm);

@@ -2,6 +2,15 @@
 const root = new URL("..", import.meta.url).pathname;
 const pkg = await Bun.file(root + "package.json").json();
 
+/** The git commit built, with `-dirty` when the tree has changes; "unknown" outside a git checkout. */
+function commit(): string {
+  const git = (...args: string[]) => Bun.spawnSync(["git", "-C", root, ...args], { stdout: "pipe", stderr: "pipe" });
+  const head = git("rev-parse", "--short=12", "HEAD");
+  if (head.exitCode !== 0) return "unknown";
+  const dirty = git("status", "--porcelain", "--untracked-files=no").stdout.toString().trim() !== "";
+  return head.stdout.toString().trim() + (dirty ? "-dirty" : "");
+}
+
 const result = await Bun.build({
   entrypoints: [root + "src/main.ts", root + "src/poll-worker.ts", root + "src/capture/blob-worker.ts"],
   compile: {
@@ -10,10 +19,10 @@ const result = await Bun.build({
     autoloadBunfig: false,
   },
   minify: true,
-  define: { TRACEE_VERSION: JSON.stringify(pkg.version) },
+  define: { TRACEE_VERSION: JSON.stringify(pkg.version), TRACEE_COMMIT: JSON.stringify(commit()) },
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);
   process.exit(1);
 }
-console.error(`compile: dist/tracee ${pkg.version}`);
+console.error(`compile: dist/tracee ${pkg.version} (${commit()})`);

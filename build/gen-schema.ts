@@ -1,8 +1,8 @@
 // Writes the three generated views of src/events/schema.ts (C header, AssemblyScript constants, TS types);
 // with --check it only reports which of them are stale and exits 1.
 import {
-  ArgType, ARG_FIXED_SIZE, BLOB, BLOB_KEY_SIZE, BLOB_SIZE, BLOB_TYPE, CONFIG, CONFIG_SIZE, CONTEXT, CONTEXT_SIZE, EVENTS,
-  EVENT_FLAG, FILTER, KSTAT, LIMITS, NEVER_RETURN, OPTION, SENT_AT_ENTRY, type ContextField,
+  ArgType, ARG_FIXED_SIZE, BLOB, BLOB_KEY_SIZE, BLOB_SIZE, BLOB_TYPE, CONFIG, CONFIG_SIZE, CONTAINER_ID, CONTAINER_STATE, CONTEXT,
+  CONTEXT_SIZE, CTX_FLAG, EVENTS, EVENT_FLAG, FILTER, KSTAT, LIMITS, NEVER_RETURN, OPTION, SENT_AT_ENTRY, type ContextField,
 } from "../src/events/schema.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -27,6 +27,9 @@ function cHeader(): string {
   for (const [k, v] of Object.entries(FILTER)) out.push(`#define FILTER_${upper(k)} ${v}u`);
   for (const [k, v] of Object.entries(OPTION)) out.push(`#define OPT_${upper(k)} ${v}u`);
   for (const [k, v] of Object.entries(EVENT_FLAG)) out.push(`#define EVENT_FLAG_${upper(k)} ${v}u`);
+  for (const [k, v] of Object.entries(CTX_FLAG)) out.push(`#define CTX_FLAG_${upper(k)} ${v}u`);
+  for (const [k, v] of Object.entries(CONTAINER_STATE)) out.push(`#define CONTAINER_${upper(k)} ${v}u`);
+  for (const [k, v] of Object.entries(CONTAINER_ID)) out.push(`#define CONTAINER_ID_${upper(k)} ${v}u`);
   KSTAT.forEach((k, i) => out.push(`#define KSTAT_${upper(k)} ${i}`));
   out.push(`#define KSTAT_COUNT ${KSTAT.length}`, "");
   out.push(cStruct("event_context", CONTEXT, CONTEXT_SIZE));

@@ -13,6 +13,10 @@ command -v llvm-strip >/dev/null 2>&1 || missing+=(llvm)
 command -v bpftool >/dev/null 2>&1 || missing+=(bpftool)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# release checks: the man page is rendered with groff/man, the zsh completion is syntax-checked
+command -v groff >/dev/null 2>&1 || missing+=(groff-base)
+command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

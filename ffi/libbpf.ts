@@ -34,6 +34,10 @@ const SYMBOLS = {
   perf_buffer__buffer: { args: [T.ptr, T.i32, T.ptr, T.ptr], returns: T.i32 },
   libbpf_major_version: { args: [], returns: T.u32 },
   libbpf_minor_version: { args: [], returns: T.u32 },
+  bpf_linker__new: { args: [T.cstring, T.ptr], returns: T.ptr },
+  bpf_linker__add_file: { args: [T.ptr, T.cstring, T.ptr], returns: T.i32 },
+  bpf_linker__finalize: { args: [T.ptr], returns: T.i32 },
+  bpf_linker__free: { args: [T.ptr], returns: T.void },
 } as const;
 
 type Lib = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -121,8 +125,9 @@ export function attachProgram(p: Pointer): Pointer {
 }
 export const destroyLink = (link: Pointer) => L().bpf_link__destroy(link);
 
-export function mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, what = "map"): void {
-  checkInt(`updating ${what}`, L().bpf_map_update_elem(fd, key, value, 0n));
+/** flags: 0 BPF_ANY, 1 BPF_NOEXIST, 2 BPF_EXIST. */
+export function mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, what = "map", flags = 0): void {
+  checkInt(`updating ${what}`, L().bpf_map_update_elem(fd, key, value, BigInt(flags)));
 }
 /** Returns false when the key is absent. */
 export function mapLookup(fd: number, key: Uint8Array, value: Uint8Array): boolean {
@@ -175,4 +180,15 @@ export function openPerfBuffer(mapFdNum: number, pages: number, watermarkBytes: 
   }
   return { pb, epollFd: checkInt("perf_buffer__epoll_fd", L().perf_buffer__epoll_fd(pb)), rings };
 }
+/** Links BPF object files into `out` as `bpftool gen object` does: DWARF dropped, BTF deduplicated, CO-RE kept. */
+export function linkObjects(out: string, inputs: string[]): void {
+  const linker = checkPtr("bpf_linker__new", L().bpf_linker__new(cstr(out), null));
+  try {
+    for (const f of inputs) checkInt(`linking ${f}`, L().bpf_linker__add_file(linker, cstr(f), null));
+    checkInt("bpf_linker__finalize", L().bpf_linker__finalize(linker));
+  } finally {
+    L().bpf_linker__free(linker);
+  }
+}
+
 export const freePerfBuffer = (b: PerfBuffer) => L().perf_buffer__free(b.pb);

@@ -6,14 +6,18 @@ import { openLibbpf } from "./libbpf.ts";
 
 export interface EmbeddedLibs { libz: Uint8Array; libelf: Uint8Array; libbpf: Uint8Array }
 
+let loadedFrom: string | null = null;
+
 /**
  * glibc satisfies libbpf's DT_NEEDED entries by SONAME from copies already loaded, so libz goes first,
  * then libelf, then libbpf. Returns where libbpf came from, for --debug.
  */
 export function loadLibbpf(libs: EmbeddedLibs | null, log: (level: number, msg: string) => void): string {
+  // A build before tracing (--build-policy always) loads it first; one copy serves both.
+  if (loadedFrom) return loadedFrom;
   if (!libs) {
     openLibbpf("libbpf.so.1", log);
-    return "system libbpf.so.1";
+    return (loadedFrom = "system libbpf.so.1");
   }
   // bun:ffi wants one symbol per library; these two exist in every version.
   const probes = [
@@ -29,5 +33,5 @@ export function loadLibbpf(libs: EmbeddedLibs | null, log: (level: number, msg: 
   paths.push(memfdWithBytes("libbpf.so.1", libs.libbpf));
   openLibbpf(paths[paths.length - 1], log);
   for (const p of paths) closeFd(Number(p.slice(p.lastIndexOf("/") + 1)));
-  return "embedded libbpf.so.1 (memfd)";
+  return (loadedFrom = "embedded libbpf.so.1 (memfd)");
 }

@@ -2,4 +2,6 @@
 declare module "*.o" { const path: string; export default path; }
 declare module "*.wasm" { const path: string; export default path; }
 declare module "*.so.1" { const path: string; export default path; }
+declare module "*.gz" { const path: string; export default path; }
 declare const TRACEE_VERSION: string | undefined;
+declare const TRACEE_COMMIT: string | undefined;

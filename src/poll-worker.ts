@@ -1,5 +1,5 @@
 // Worker thread that waits on the perf rings' epoll fd and ships their raw bytes to the main thread in batches.
-import { epollWait } from "../ffi/libc.ts";
+import { epollWait, monotonicNs } from "../ffi/libc.ts";
 import { PerfRing } from "../ffi/perf-ring.ts";
 import { CTL, type PollerInit, type RingBatch } from "./tracer/poller-protocol.ts";
 
@@ -11,6 +11,8 @@ function run(init: PollerInit): void {
   const scratch = new Uint8Array(12 * Math.max(1, rings.length));
 
   const drainAll = (): void => {
+    // Stamped before draining: every sample produced before this instant is in this batch or an earlier one.
+    const drainNs = Number(monotonicNs());
     const chunks: RingBatch["chunks"] = [];
     const transfer: ArrayBuffer[] = [];
     let bytes = 0;
@@ -21,9 +23,9 @@ function run(init: PollerInit): void {
       transfer.push(buf.buffer as ArrayBuffer);
       bytes += buf.length;
     }
-    if (!chunks.length) return;
+    // An empty batch still carries the drain time, so held-back events can be released when the host goes quiet.
     Atomics.add(ctl, CTL.inflightKiB, Math.ceil(bytes / 1024));
-    self.postMessage({ chunks } satisfies RingBatch, transfer);
+    self.postMessage({ chunks, drainNs } satisfies RingBatch, transfer);
   };
 
   while (Atomics.load(ctl, CTL.stop) === 0) {

@@ -56,9 +56,9 @@ export function captureHelp(): string {
   artifact:KIND         same as KIND (write, exec, mem)
 
 Artifacts land in <dir>/out/<mount namespace>/:
-  write.dev-D.inode-I   the written bytes at their original offsets (streams appended; /dev/null: .pid-N added)
-  exec.<ts>.<name>      a copy of an executed file (<ts> as the event's timestamp)
-  bin.<ts>              a memory dump; a mem_prot_alert event with the same timestamp is emitted when chosen
+    write.dev-D.inode-I   the written bytes at their original offsets (streams appended; /dev/null: .pid-N added)
+    exec.<ts>.<name>      a copy of an executed file (<ts> as the event's timestamp)
+    bin.<ts>              a memory dump; a mem_prot_alert event with the same timestamp is emitted when chosen
 out/written_files lists "<mntns>/write.dev-D.inode-I <path>" at exit. A name ending in .partial is incomplete
 (bytes lost or the disk refused them). The folder is created 0700; a symlink or another user's folder at its
 path is refused. --blob-perf-buffer-size sizes the rings that carry captured bytes; lost chunks are counted

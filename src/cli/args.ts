@@ -10,10 +10,11 @@ export const ARGS = {
   "perf-buffer-size": { type: "string", alias: ["b"], description: "Set the per-CPU event ring size in pages, a power of 2", default: "1024", valueHint: "PAGES" },
   "blob-perf-buffer-size": { type: "string", description: "Set the per-CPU capture ring size in pages, a power of 2", default: "1024", valueHint: "PAGES" },
   "install-path": { type: "string", description: "Look up and install the eBPF object in this folder", default: "/tmp/tracee", valueHint: "DIR" },
-  "build-policy": { type: "string", description: "Build the eBPF object: never, if-needed or always", default: "if-needed", valueHint: "POLICY" },
+  "build-policy": { type: "string", description: "Build the eBPF object before tracing: never, if-needed or always", default: "if-needed", valueHint: "POLICY" },
+  "build-bpf": { type: "boolean", description: "Build the eBPF object with the host's clang, install it in --install-path, print its path and exit (no privileges needed)" },
   "btf-file": { type: "string", description: "Use this BTF file for CO-RE on kernels without /sys/kernel/btf/vmlinux", valueHint: "FILE" },
   debug: { type: "boolean", description: "Print progress and libbpf messages to stderr" },
-  version: { type: "boolean", alias: ["v"], description: "Print the version and exit" },
+  version: { type: "boolean", alias: ["v"], description: "Print the version and exit (with --debug: libbpf, Bun, kernel and eBPF object too)" },
   help: { type: "boolean", alias: ["h"], description: "Show this help and exit" },
 } as const satisfies ArgsDef;
 
@@ -29,4 +30,5 @@ export const EXAMPLES = `EXAMPLES
   tracee --trace container=new                    processes of containers started after tracee
   tracee --output out-file:/tmp/events.txt        write events to a file
   tracee --capture write=/etc/* --output none     capture files written under /etc
-  tracee --list                                   show every event, its sets and arguments`;
+  tracee --list                                   show every event, its sets and arguments
+  tracee --build-bpf --install-path ~/tracee      compile the eBPF object as an ordinary user`;

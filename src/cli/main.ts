@@ -12,6 +12,8 @@ import { PreflightError } from "../tracer/preflight.ts";
 import { runSession } from "../tracer/session.ts";
 import { ARGS, EXAMPLES } from "./args.ts";
 import { listJson, listText } from "./list.ts";
+import { buildCommand } from "../bpf-object/host.ts";
+import { versionText } from "./version.ts";
 import { parseCli } from "./parse.ts";
 
 export const VERSION = typeof TRACEE_VERSION === "string" ? TRACEE_VERSION : "dev";
@@ -32,11 +34,12 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
   try {
     const o = parseCli(argv);
     if (o.help) return write(await usage()), 0;
-    if (o.version) return write(`tracee ${VERSION}\n`), 0;
+    if (o.version) return write(await versionText(VERSION, o.debug)), 0;
     if (wantsHelp(o.trace)) return write(traceHelp()), 0;
     if (wantsOutputHelp(o.output)) return write(outputHelp()), 0;
     if (o.capture.length === 1 && o.capture[0] === "help") return write(captureHelp()), 0;
     setDebug(o.debug);
+    if (o.buildBpf) return await buildCommand(o.installPath, o.debug);
     const output = parseOutputOptions(o.output);
     if (o.list) return write(output.format === "json" ? listJson() : listText()), 0;
     const capture = parseCapture(o.capture);

@@ -13,6 +13,7 @@ export interface CliOptions {
   blobPerfBufferSize: number;
   installPath: string;
   buildPolicy: "never" | "if-needed" | "always";
+  buildBpf: boolean;
   btfFile?: string;
   debug: boolean;
   version: boolean;
@@ -48,6 +49,9 @@ export function parseCli(argv: string[]): CliOptions {
   if (policy !== "never" && policy !== "if-needed" && policy !== "always") {
     throw new UsageError(`invalid --build-policy ${JSON.stringify(policy)}: use never, if-needed or always`);
   }
+  if (values["build-bpf"] === true && values["build-policy"] === "never") {
+    throw new UsageError("--build-bpf builds the eBPF object, which --build-policy never forbids: drop one of them");
+  }
   const installPath = str("install-path")!;
   if (!installPath) throw new UsageError("--install-path cannot be empty: give a folder, e.g. /tmp/tracee");
   return {
@@ -60,6 +64,7 @@ export function parseCli(argv: string[]): CliOptions {
     blobPerfBufferSize: pages("blob-perf-buffer-size", str("blob-perf-buffer-size")!),
     installPath,
     buildPolicy: policy,
+    buildBpf: values["build-bpf"] === true,
     btfFile: values["btf-file"] as string | undefined,
     debug: values.debug === true,
     version: values.version === true,

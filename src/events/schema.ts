@@ -45,6 +45,7 @@ export const LIMITS = {
   commLen: 16,
   utsLen: 16,
   pathComponents: 48,
+  stackDepth: 20, // user return addresses kept per event (option stack-addresses)
   blobChunk: 16384, // capture: data bytes of one file_writes sample
   capturePrefix: 64, // capture: bytes of one write= path prefix in the kernel map (<= 50 characters + NUL)
   memDumpMax: 16777216, // capture: a memory dump is cut after this many bytes
@@ -108,12 +109,19 @@ export const CONTEXT: ContextField[] = ctx([
   ["uts_name", "char16"],
   ["event_id", "s32"],
   ["retval", "s64"],
-  ["stack_id", "u32"],
+  ["stack_id", "u32"], // 1 + id in stack_addresses_map, 0 = none
   ["argnum", "u8"],
-  ["flags", "u8"], // bit0: compat (32-bit) task, bit1: process in a container cgroup
+  ["flags", "u8"], // CTX_FLAG bits
   ["cpu", "u16"],
 ]);
 export const CONTEXT_SIZE = 104;
+
+/** Bits of the context's `flags` byte. */
+export const CTX_FLAG = {
+  compat: 1 << 0, // 32-bit (compat) task
+  container: 1 << 1, // task in a container cgroup (containers_map state existed or started)
+  bookkeeping: 1 << 2, // sent for user space's own tables only (e.g. cgroup_mkdir for the container table): not printed
+} as const;
 
 export interface Param { type: string; name: string; wire: ArgTypeName }
 export type Hook =
@@ -620,12 +628,26 @@ export const CONFIG_SIZE = 88;
 export const FILTER = {
   uid: 1 << 0, pid: 1 << 1, mntns: 1 << 2, pidns: 1 << 3, uts: 1 << 4, comm: 1 << 5,
   container: 1 << 6, pid_new: 1 << 7, container_new: 1 << 8, follow: 1 << 9, tree: 1 << 10,
+  container_id: 1 << 11, // container=ID: only cgroups listed in container_ids_map
 } as const;
 
 export const OPTION = {
   exec_env: 1 << 0, stack_addresses: 1 << 1, detect_syscall: 1 << 2,
   capture_write: 1 << 3, capture_exec: 1 << 4, capture_mem: 1 << 5,
-  cgroup_v1: 1 << 6, // context cgroup_id = the first v1 controller's cgroup (subsys[0]), not the v2 one
+  cgroup_v1: 1 << 6, // context cgroup_id = the cgroup of the v1 hierarchy cpuset (subsys[0]) is bound to, not the v2 one
+} as const;
+
+/** Values of `containers_map` (low 32 bits of a cgroup id -> state), kept by src/containers and bpf/cgroup.bpf.h. */
+export const CONTAINER_STATE = {
+  existed: 1, // a container cgroup that existed before start (user space writes it)
+  created: 2, // created after start, no process started in it yet (cgroup_mkdir)
+  started: 3, // a process exec'd inside it in a namespace its parent is not in
+} as const;
+
+/** Values of `container_ids_map` (container=ID: low 32 bits of a cgroup id -> verdict). */
+export const CONTAINER_ID = {
+  allowed: 1, // its container id starts with one of the given prefixes
+  pending: 2, // created after start, not yet resolved by user space: passes until then
 } as const;
 
 /** Value bits of `chosen_events_map` (event id -> flags). */

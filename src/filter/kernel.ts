@@ -45,6 +45,8 @@ export function kernelConfig(plan: TracePlan): KernelConfig {
   mode(FILTER.container_new, plan.bools.containerNew);
   mode(FILTER.follow, plan.bools.follow);
   mode(FILTER.tree, plan.tree.mode);
+  // the allowed cgroups come from the cgroup tree, not from the plan: src/containers writes them
+  mode(FILTER.container_id, plan.containerIds.length > 0 ? "in" : "off");
   return {
     filter_enabled: enabled, filter_out: out,
     uid_lt, uid_gt, pid_lt, pid_gt, mntns_lt, mntns_gt, pidns_lt, pidns_gt,

@@ -3,6 +3,8 @@ import type { EventArg, TraceEvent } from "../events/types.ts";
 import { parseArguments } from "./parse-args.ts";
 import { eotEvent, type Printer, type Stats } from "./printer.ts";
 import type { EventClock } from "./time.ts";
+import { eventJsonInto } from "./json-bytes.ts";
+import type { OutBuf } from "./out-buf.ts";
 
 /** JSON.stringify leaves these raw; escaping them keeps a line safe to show in a terminal. */
 const RAW_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -77,6 +79,12 @@ export class JsonPrinter implements Printer {
   event(raw: TraceEvent): string {
     const ev = this.o.parse ? parseArguments(raw) : raw;
     return eventJson(ev, this.clock.stamp(ev));
+  }
+
+  eventInto(raw: TraceEvent, o: OutBuf): void {
+    const ev = this.o.parse ? parseArguments(raw) : raw;
+    const [sec, nsec] = this.clock.shifted(ev);
+    eventJsonInto(o, ev, sec, nsec);
   }
 
   end(): string {

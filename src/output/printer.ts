@@ -1,5 +1,6 @@
 // The one interface every output format implements, and the statistics printed when the stream ends.
 import type { TraceEvent } from "../events/types.ts";
+import type { OutBuf } from "./out-buf.ts";
 
 export interface Stats {
   EventCount: number;
@@ -14,6 +15,8 @@ export interface Printer {
   header(): string | null;
   /** One event's text for the output stream, line end included where the format has one. */
   event(ev: TraceEvent): string;
+  /** Fast path where a format has one: writes exactly the bytes of event(ev) into `o`. */
+  eventInto?(ev: TraceEvent, o: OutBuf): void;
   /** Text for the output stream after the last event: the end-of-transmission marker with option:eot, else "". */
   end(): string;
   /** Text for the error stream when tracing stops: the statistics. */

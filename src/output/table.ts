@@ -16,10 +16,15 @@ export interface TableOptions {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/** PAD[k] is k spaces: padding is on the hot path, and String.repeat allocates a new string per call. */
+const PAD = Array.from({ length: 33 }, (_, k) => " ".repeat(k));
+
 /** Go `%-Ns`: pads to N characters (code points), never cuts. */
 function cell(s: string, width: number): string {
   const n = SURROGATE.test(s) ? [...s].length : s.length;
-  return n >= width ? s : s + " ".repeat(width - n);
+  if (n >= width) return s;
+  const k = width - n;
+  return s + (k < PAD.length ? PAD[k] : " ".repeat(k));
 }
 
 type Col = [title: string, width: number, value: (ev: TraceEvent) => string];

@@ -53,7 +53,8 @@ export class EventClock {
     this.baseNsec = base.nsec;
   }
 
-  private shifted(ev: TraceEvent): [number, number] {
+  /** The event's printed time as exact whole seconds and nanoseconds (epoch, or since start). */
+  shifted(ev: TraceEvent): [number, number] {
     let sec = ev.tsSec + this.baseSec;
     let nsec = ev.tsNsec + this.baseNsec;
     if (nsec >= NS) { nsec -= NS; sec += 1; }

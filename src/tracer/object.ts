@@ -1,41 +1,93 @@
 // Finds the eBPF object to load, in the seed README's order: TRACEE_BPF_FILE, next to the executable, the install
-// path, then the CO-RE object embedded in the executable.
-import { existsSync, lstatSync, readFileSync } from "node:fs";
+// path, then the CO-RE object embedded in the executable; `--build-policy always` builds one first. Every file
+// is checked (ELF structure, ABI stamp, owner) before libbpf sees it, so a corrupt, foreign or planted object is
+// refused, never loaded half-way.
+import { lstatSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { embeddedObject } from "./assets.ts";
+import { log } from "../log.ts";
+import type { Built } from "../bpf-object/build.ts";
+import { objectNames } from "../bpf-object/names.ts";
+import { trustedDirExists, readChecked } from "../bpf-object/safe-fs.ts";
+import { checkObject, readStamp, RejectedObject } from "../bpf-object/stamp.ts";
 import { PreflightError } from "./preflight.ts";
 
 export interface ResolvedObject { bytes: Uint8Array; source: string }
 
-const version = typeof TRACEE_VERSION === "string" ? TRACEE_VERSION : "dev";
-/** File names looked up in each folder: the CO-RE object, then the per-kernel one of the reference. */
-export function objectNames(release = readFileSync("/proc/sys/kernel/osrelease", "utf8").trim()): string[] {
-  return ["tracee.bpf.core.o", `tracee.bpf.${release.replace(/\./g, "_")}.v${version.replace(/\./g, "_")}.o`];
+export interface ObjectChoice {
+  installPath: string;
+  buildPolicy: "never" | "if-needed" | "always";
+  /** The executable's own object (always present in a built tracee). */
+  embedded: () => Promise<Uint8Array>;
+  /** Compiles the embedded sources and installs the result in the install path. */
+  build: () => Promise<Built>;
+  exeDir?: string;
+  env?: Record<string, string | undefined>;
 }
 
-const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
-function readObject(path: string, why: string): ResolvedObject {
-  const st = lstatSync(path);
-  if (!st.isFile()) throw new PreflightError(`${why} ${path} is not a regular file; point it at a tracee.bpf.*.o object`);
-  const bytes = new Uint8Array(readFileSync(path));
-  if (!ELF_MAGIC.every((b, i) => bytes[i] === b)) throw new PreflightError(`${path} is not an ELF eBPF object; rebuild it or remove it`);
-  return { bytes, source: `${why} ${path}` };
-}
-
-export async function resolveObject(o: { installPath: string; buildPolicy: string }): Promise<ResolvedObject> {
-  const env = process.env.TRACEE_BPF_FILE;
-  if (env) {
-    if (!existsSync(env)) throw new PreflightError(`could not open TRACEE_BPF_FILE ${env}: no such file; fix the path or unset it`);
-    return readObject(env, "TRACEE_BPF_FILE");
+const exists = (p: string) => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
   }
-  if (o.buildPolicy !== "always") {
-    const exeDir = dirname(process.execPath);
-    for (const [dir, why] of [[exeDir, "next to the executable:"], [o.installPath, "install path:"]] as const) {
-      for (const name of objectNames()) {
-        const p = join(dir, name);
-        if (existsSync(p)) return readObject(p, why);
+};
+
+const euid = () => process.geteuid?.() ?? 0;
+
+export async function resolveObject(o: ObjectChoice): Promise<ResolvedObject> {
+  const embedded = await o.embedded();
+  const want = readStamp(embedded);
+  const env = o.env ?? process.env;
+
+  const explicit = env.TRACEE_BPF_FILE;
+  if (explicit) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readChecked(explicit, { noSymlink: false });
+      checkObject(bytes, want);
+    } catch (e) {
+      if (!(e instanceof RejectedObject) && !(e instanceof PreflightError)) throw e;
+      const why = e instanceof RejectedObject ? `${explicit}: ${e.message}` : e.message;
+      throw new PreflightError(`TRACEE_BPF_FILE ${why}; point it at an object built by this tracee (tracee --build-bpf) or unset it`);
+    }
+    log.debug(`eBPF object: ${explicit} (named by TRACEE_BPF_FILE; lookup and build skipped)`);
+    return { bytes, source: `TRACEE_BPF_FILE ${explicit}` };
+  }
+
+  if (o.buildPolicy === "always") {
+    const b = await o.build();
+    log.debug(`eBPF object: ${b.path} (built now, --build-policy always)`);
+    return { bytes: b.bytes, source: `built ${b.path}` };
+  }
+
+  const exeDir = o.exeDir ?? dirname(process.execPath);
+  // Whoever owns the executable's folder could replace the executable itself, so their files there are trusted.
+  const exeDirOwner = statSync(exeDir).uid;
+  const places: [string, string, { noSymlink: boolean; owners: number[] }][] = [
+    [exeDir, "next to the executable", { noSymlink: false, owners: [0, euid(), exeDirOwner] }],
+  ];
+  if (trustedDirExists(o.installPath, "--install-path")) {
+    places.push([o.installPath, "in the install path", { noSymlink: true, owners: [0, euid()] }]);
+  }
+  for (const [dir, where, rules] of places) {
+    for (const name of objectNames()) {
+      const p = join(dir, name);
+      if (!exists(p)) continue;
+      try {
+        const bytes = readChecked(p, rules);
+        checkObject(bytes, want);
+        log.debug(`eBPF object: ${p} (found ${where})`);
+        return { bytes, source: p };
+      } catch (e) {
+        if (!(e instanceof RejectedObject) && !(e instanceof PreflightError)) throw e;
+        const why = e instanceof RejectedObject ? `${p}: ${e.message}` : e.message;
+        log.warn(`ignoring the eBPF object ${why}; remove it, or replace it with tracee --build-bpf`);
       }
     }
   }
-  return { bytes: await embeddedObject(), source: "embedded CO-RE object" };
+  log.debug(
+    `eBPF object: the CO-RE object inside the executable (abi ${want}), as no usable ${objectNames().join(" or ")} is next to the executable (${exeDir}) or in the install path (${o.installPath})`,
+  );
+  return { bytes: embedded, source: "embedded CO-RE object" };
 }

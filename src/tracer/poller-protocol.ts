@@ -14,6 +14,8 @@ export interface PollerInit {
 /** One wake-up's worth of raw ring bytes, one chunk per ring that had data. */
 export interface RingBatch {
   chunks: { ring: number; buf: ArrayBuffer }[];
+  /** CLOCK_MONOTONIC ns (the clock of event timestamps) taken just before the rings were drained. */
+  drainNs: number;
 }
 
 export type PollerMessage = RingBatch | { done: true } | { error: string };

@@ -26,6 +26,9 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   tracepoint__sched__sched_process_fork: { always: true },
   tracepoint__sched__sched_process_exec: { always: true },
   tracepoint__sched__sched_process_exit: { always: true },
+  tracepoint__cgroup__cgroup_mkdir: { events: ["cgroup_mkdir"] },
+  tracepoint__cgroup__cgroup_rmdir: { events: ["cgroup_rmdir"] },
+  tracepoint__cgroup__cgroup_attach_task: { events: ["cgroup_attach_task"] },
   // capture (bpf/capture.bpf.h): the write family's syscall exits read their arguments with bpf_task_pt_regs
   tracepoint__syscalls__sys_exit_write: { events: ["vfs_write"], way: "tracepoint", minKernel: "5.15" },
   tracepoint__syscalls__sys_exit_pwrite64: { events: ["vfs_write"], way: "tracepoint", minKernel: "5.15" },

@@ -1,26 +1,24 @@
-// The readiness file `<capture dir>/out/tracee.pid`: written once tracee is attached, removed when it exits.
-import { lstatSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { PreflightError } from "./preflight.ts";
+// The readiness file `<capture dir>/out/tracee.pid`: written once every program is attached and the rings are
+// read, removed when tracee exits, so scripts and tests can wait for tracee to be tracing.
+import { rmSync } from "node:fs";
+import { ensurePrivateDir, installFile } from "../bpf-object/safe-fs.ts";
 
-/** Creates `dir` (0700) unless it exists; refuses a symlink or a folder owned by someone else. */
-export function safeDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = lstatSync(dir);
-  if (st.isSymbolicLink() || !st.isDirectory()) throw new PreflightError(`${dir} is not a folder (a symlink or file was planted there); remove it or choose another path`);
-  const uid = process.getuid?.() ?? 0;
-  if (st.uid !== uid) throw new PreflightError(`${dir} belongs to uid ${st.uid}, not to tracee's user; remove it or choose another path`);
-}
+/** Creates `dir` (0700) unless it exists; refuses a symlink, or a folder another user owns or can write into. */
+export const safeDir = (dir: string) => ensurePrivateDir(dir, "--capture dir:");
 
 export class Readiness {
+  private readonly dir: string;
   private readonly file: string;
   constructor(captureDir: string) {
     safeDir(captureDir);
-    safeDir(`${captureDir}/out`);
-    this.file = `${captureDir}/out/tracee.pid`;
+    this.dir = `${captureDir}/out`;
+    safeDir(this.dir);
+    this.file = `${this.dir}/tracee.pid`;
     rmSync(this.file, { force: true });
   }
+  /** Renamed into place whole, so a script that sees the file always reads the complete pid. */
   ready(): void {
-    writeFileSync(this.file, `${process.pid}\n`, { mode: 0o640 });
+    installFile(this.dir, "tracee.pid", new TextEncoder().encode(`${process.pid}\n`), 0o640);
   }
   remove(): void {
     rmSync(this.file, { force: true });

@@ -10,6 +10,14 @@ import type { RingBatch } from "./poller-protocol.ts";
 
 export interface MapEntry { map: string; key: Uint8Array; value: Uint8Array }
 
+/** The object's maps by name, from load until detach (calls after that do nothing). */
+export interface MapAccess {
+  /** flags: 0 any, 1 only if absent (BPF_NOEXIST), 2 only if present (BPF_EXIST); false when that made it a no-op. */
+  update(map: string, key: Uint8Array, value: Uint8Array, flags?: 0 | 1 | 2): boolean;
+  lookup(map: string, key: Uint8Array, value: Uint8Array): boolean;
+  delete(map: string, key: Uint8Array): boolean;
+}
+
 /** A second perf event array with its own reader (capture's `file_writes`), started once attached. */
 export interface ExtraRings {
   map: string;
@@ -35,11 +43,13 @@ export interface TraceOptions {
   perfPages: number;
   workerUrl: string;
   onBatch: (batch: RingBatch) => void;
+  /** Called after `entries` are written and before attach: map writes that need the kernel's state. */
+  onLoaded?: (maps: MapAccess) => void;
   /** Program-array slots filled after load with a loaded program's fd (tail-call targets, key 0). */
   tailCalls?: { map: string; program: string }[];
   extraRings?: ExtraRings;
   /** Called once everything is attached and the rings are being read. */
-  onReady: (info: { programs: string[]; unavailable: string[] }) => void | Promise<void>;
+  onReady: (info: { programs: string[]; unavailable: string[]; mapFd: (name: string) => number }) => void | Promise<void>;
 }
 
 export type KernelStats = Record<(typeof KSTAT)[number], number>;
@@ -52,6 +62,24 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
   let extraStarted = false;
   let poller: Poller | null = null;
   let stats: KernelStats | null = null;
+  let open = true;
+  const fds = new Map<string, number>();
+  const fdOf = (name: string) => fds.get(name) ?? fds.set(name, bpf.mapFd(bpf.findMap(obj, name))).get(name)!;
+  const maps: MapAccess = {
+    update(map, key, value, flags = 0) {
+      if (!open) return false;
+      try {
+        bpf.mapUpdate(fdOf(map), key, value, map, flags);
+        return true;
+      } catch (err) {
+        // EEXIST for NOEXIST, ENOENT for EXIST
+        if (err instanceof BpfError && ((flags === 1 && err.errno === 17) || (flags === 2 && err.errno === 2))) return false;
+        throw err;
+      }
+    },
+    lookup: (map, key, value) => open && bpf.mapLookup(fdOf(map), key, value),
+    delete: (map, key) => open && bpf.mapDelete(fdOf(map), key),
+  };
   try {
     bpf.setInitialValue(bpf.findMap(obj, ".rodata.cfg"), o.config);
     const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
@@ -59,6 +87,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     bpf.loadObject(obj);
 
     for (const e of o.entries) bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, e.map)), e.key, e.value, e.map);
+    o.onLoaded?.(maps);
     for (const tc of o.tailCalls ?? []) {
       const prog = progs.find((x) => x.name === tc.program);
       if (!prog || !bpf.programAutoload(prog.p)) continue;
@@ -103,7 +132,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
       o.extraRings.start(extraPerf, (name) => bpf.mapFd(bpf.findMap(obj, name)));
       extraStarted = true;
     }
-    await o.onReady({ programs: attached, unavailable });
+    await o.onReady({ programs: attached, unavailable, mapFd: (name) => bpf.mapFd(bpf.findMap(obj, name)) });
 
     await Promise.race([
       new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true }))),
@@ -121,6 +150,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
   } finally {
     if (poller) await poller.stop().catch(() => {});
     if (extraStarted) await o.extraRings!.stop().catch(() => {});
+    open = false;
     for (const l of links.reverse()) bpf.destroyLink(l);
     if (perf) bpf.freePerfBuffer(perf);
     if (extraPerf) bpf.freePerfBuffer(extraPerf);

@@ -6,9 +6,10 @@ import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
 import { prepareOutDir } from "../capture/fsafe.ts";
 import type { CaptureConfig } from "../capture/options.ts";
 import { CaptureSession } from "../capture/session.ts";
+import { containerSupport } from "../containers/setup.ts";
 import { Decoder } from "../decode/decoder.ts";
 import type { TraceEvent } from "../events/types.ts";
-import { OPTION } from "../events/schema.ts";
+import { CTX_FLAG, OPTION } from "../events/schema.ts";
 import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
 import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
@@ -16,11 +17,16 @@ import { libbpfLog, log } from "../log.ts";
 import type { OutputConfig } from "../output/options.ts";
 import { createPrinter } from "../output/create.ts";
 import type { Stats } from "../output/printer.ts";
-import { embeddedDecoder, embeddedLibs } from "./assets.ts";
+import { OutBuf } from "../output/out-buf.ts";
+import { embeddedDecoder, embeddedLibs, embeddedObject } from "./assets.ts";
+import { buildOnHost } from "../bpf-object/host.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
-import { checkCapabilities, resolveBtf } from "./preflight.ts";
+import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
+import { Reorder } from "./reorder.ts";
+import { ExecHasher } from "./exec-hash.ts";
+import { StackReader } from "./stacks.ts";
 import { probeKernel, programSelector } from "./programs.ts";
 import { Sink } from "./sink.ts";
 import { trace, type KernelStats } from "./run.ts";
@@ -39,14 +45,24 @@ export interface SessionOptions {
   workerUrl: string;
 }
 
+/** Events are held this long after the rings were drained past them, to come out in timestamp order. */
+const REORDER_WINDOW_NS = 50_000_000;
+
 /** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
 export async function runSession(o: SessionOptions): Promise<number> {
+  // Privileges first: nothing below runs (no build, no file in the install path) for a user who cannot trace.
   checkCapabilities();
-  const btfPath = resolveBtf(o.btfFile);
+  const btf = resolveBtf(o.btfFile);
+  log.debug(`BTF for CO-RE: ${btf.source}`);
+  const containers = containerSupport(o.plan);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
   log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
-  const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
-  log.debug(`eBPF object: ${object.source}`);
+  const object = await resolveObject({
+    installPath: o.installPath,
+    buildPolicy: o.buildPolicy,
+    embedded: embeddedObject,
+    build: () => buildOnHost(o.installPath, log.level >= 4),
+  });
 
   const captureOut = prepareOutDir(o.capture.dir, o.capture.clearDir);
   const readiness = new Readiness(o.capture.dir);
@@ -83,17 +99,28 @@ export async function runSession(o: SessionOptions): Promise<number> {
   for (const [s, h] of handlers) process.on(s, h);
 
   const events: TraceEvent[] = [];
-  const onBatch = (batch: RingBatch) => {
-    events.length = 0;
-    for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
-    // Rings are per CPU; one batch is ordered by time so that a process's events read in order.
-    if (batch.chunks.length > 1) events.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
-    let text = "";
-    for (const ev of events) {
-      capture?.onEvent(ev);
-      if (!print.has(ev.eventId) || !accept(ev)) continue;
+  const reorder = new Reorder(REORDER_WINDOW_NS);
+  const hasher = o.output.options.execHash ? new ExecHasher() : null;
+  let stacks: StackReader | null = null;
+  const tracker = containers.tracker;
+  let bookkeeping = 0, droppedInUser = 0;
+  const buf = new OutBuf();
+  const emit = (ready: TraceEvent[]) => {
+    buf.reset();
+    for (const ev of ready) {
+      if ((ev.flags & CTX_FLAG.bookkeeping) !== 0) {
+        bookkeeping++;
+        continue;
+      }
+      if (!print.has(ev.eventId) || !accept(ev)) {
+        droppedInUser++;
+        continue;
+      }
+      if (hasher) hasher.enrich(ev);
+      if (stacks) stacks.fill(ev);
       try {
-        text += printer.event(ev);
+        if (printer.eventInto) printer.eventInto(ev, buf);
+        else buf.utf8(printer.event(ev));
         stats.EventCount++;
       } catch (e) {
         // a template that fails on one event: report it, count it, go on with the next
@@ -101,11 +128,22 @@ export async function runSession(o: SessionOptions): Promise<number> {
         err.write(`tracee: ${(e as Error).message}\n`);
       }
     }
-    out.write(text);
+    stacks?.endBatch();
+    out.writeBytes(buf.buf.subarray(0, buf.off));
     if (out.closedByReader) stop("output closed");
   };
+  const onBatch = (batch: RingBatch) => {
+    events.length = 0;
+    tracker?.expire();
+    for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
+    // the container table follows cgroup events in arrival order, before the ordering window holds them back
+    if (tracker) for (const ev of events) tracker.observe(ev);
+    // capture acts on arrival (a process whose binary is copied may exit any moment), on the kernel filters only
+    if (capture) for (const ev of events) capture.onEvent(ev);
+    emit(reorder.push(events, batch.drainNs));
+  };
 
-  const wantProgram = programSelector(new Set(o.plan.events), probeKernel());
+  const wantProgram = withoutKernelBtf(programSelector(new Set(o.plan.events), probeKernel()), btf.kernelBtf, (m) => log.info(m));
   for (const w of capture?.unavailable(wantProgram) ?? []) log.warn(w);
   let kstats: KernelStats | null = null;
   try {
@@ -115,11 +153,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       {
         object: object.bytes,
         objectName: "tracee",
-        btfPath,
+        btfPath: btf.path,
         config: encodeConfig({
           tracee_pid: process.pid,
           options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | (capture?.kernelOptions ?? 0),
+            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options | (capture?.kernelOptions ?? 0),
           start_ns: startMonoNs,
           ...kernelConfig(o.plan),
         }),
@@ -130,7 +168,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
-        onReady: ({ programs, unavailable }) => {
+        onLoaded: (maps) => tracker?.load(maps),
+        onReady: ({ programs, unavailable, mapFd }) => {
+          if (o.output.options.stackAddresses) stacks = new StackReader(mapFd("stack_addresses_map"));
+          tracker?.settle();
           readiness.ready();
           log.debug(`attached ${programs.length} programs${unavailable.length ? `; unavailable: ${unavailable.join(", ")}` : ""}`);
         },
@@ -141,6 +182,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     for (const [s, h] of handlers) process.off(s, h);
     readiness.remove();
   }
+  emit(reorder.flush());
+  if (reorder.late) log.debug(`${reorder.late} events arrived after the ${REORDER_WINDOW_NS / 1e6} ms ordering window`);
   out.write(printer.end());
   const d = decoder.stats;
   stats.ErrorCount += d.errors;
@@ -149,6 +192,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
   log.debug(`kernel: ${JSON.stringify(kstats)}`);
+  log.debug(`user space: ${bookkeeping} bookkeeping events, ${droppedInUser} events dropped by user-space filters`);
   out.close();
   err.close();
   return 0;

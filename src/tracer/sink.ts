@@ -25,13 +25,17 @@ export class Sink {
 
   write(text: string): void {
     if (!text || this.closedByReader) return;
-    const buf = Buffer.from(text, "utf8");
+    this.writeBytes(Buffer.from(text, "utf8"));
+  }
+
+  writeBytes(buf: Uint8Array): void {
+    if (!buf.length || this.closedByReader) return;
     let off = 0;
     try {
       while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EPIPE") this.closedByReader = true;
-      else if ((e as NodeJS.ErrnoException).code === "EAGAIN") this.write(buf.subarray(off).toString("utf8"));
+      else if ((e as NodeJS.ErrnoException).code === "EAGAIN") this.writeBytes(buf.subarray(off));
       else throw e;
     }
   }

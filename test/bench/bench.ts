@@ -77,11 +77,17 @@ const configs: { name: string; run: () => Promise<Result> }[] = [
 ];
 
 if (process.getuid?.() !== 0) throw new Error("the benchmark loads eBPF: run it as root");
+
+// 1. the decoder alone: WASM against a plain-TS decoder of the same bytes
+console.log("\n## Decoder throughput (same synthetic perf bytes)\n");
+Bun.spawnSync([process.execPath, join(ROOT, "test/bench/decode-bench.ts")], { stdout: "inherit", stderr: "inherit" });
+
+// 2. end to end: the real executable against the same loop untraced
 const results = new Map<string, Result[]>(configs.map((c) => [c.name, []]));
 for (let r = 0; r < REPEAT; r++) for (const c of configs) results.get(c.name)!.push(await c.run());
 
 const base = median(results.get("untraced")!.map((r) => r.seconds));
-console.log(`\nopen/close loop, ${N} iterations, median of ${REPEAT} interleaved runs, ${new Date().toISOString()}\n`);
+console.log(`\n## End to end\n\nopen/close loop, ${N} iterations, median of ${REPEAT} interleaved runs, ${new Date().toISOString()}\n`);
 console.log("| configuration | ops/s | slowdown | captured / expected | lost | tracer CPU per event | peak RSS |");
 console.log("|---|---:|---:|---:|---:|---:|---:|");
 for (const c of configs) {

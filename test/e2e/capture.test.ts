@@ -67,7 +67,7 @@ describe("capture of written files, executed binaries and unpacked memory", () =
       "--capture", `write=${work}/data*`, "--capture", "exec", "--capture", "mem", "--capture", "profile",
       // the file goes out in one burst faster than the disk takes it: rings that hold all of it
       "--blob-perf-buffer-size", "4096",
-    ], 20000, { keepDir: true });
+    ], 20000, {}, { keepDir: true });
     cap = t.dir;
     written = Number((await run(wl, [`randwrite:${work}/data.bin:6000000:12345`])).split(" ")[2]);
     await run(wl, [`randwrite:${work}/other.bin:100000:1`]);
@@ -176,7 +176,7 @@ describe("when the disk is full", () => {
     expect(mount.exitCode).toBe(0);
     try {
       const wl = capwl(work);
-      const t = await startTracee(["--output", "json", "--trace", "comm=capwl", "--trace", "event=openat", "--capture", `write=${work}/big*`], 20000, { dir: cap });
+      const t = await startTracee(["--output", "json", "--trace", "comm=capwl", "--trace", "event=openat", "--capture", `write=${work}/big*`], 20000, {}, { dir: cap });
       await run(wl, [`randwrite:${work}/big.bin:4000000:3`]);
       await Bun.sleep(300);
       await run(wl, [`openat:${work}/after-the-failure:0:0`]);
@@ -203,7 +203,7 @@ describe("when the capture rings overflow", () => {
     const work = mkdtempSync(join(tmpdir(), "tracee-lost-"));
     try {
       const wl = capwl(work);
-      const t = await startTracee(["--output", "none", "--trace", "comm=capwl", "--capture", `write=${work}/burst*`, "--blob-perf-buffer-size", "8"], 20000, { keepDir: true });
+      const t = await startTracee(["--output", "none", "--trace", "comm=capwl", "--capture", `write=${work}/burst*`, "--blob-perf-buffer-size", "8"], 20000, {}, { keepDir: true });
       await run(wl, [`randwrite:${work}/burst.bin:3000000:9`]);
       await Bun.sleep(300);
       const r = await t.stop("SIGINT");
@@ -236,7 +236,8 @@ describe("a capture folder planted by someone else", () => {
       symlinkSync(join(d, "elsewhere"), join(d, "cap"));
       const r = runTracee(["--capture", "exec", "--capture", `dir:${join(d, "cap")}`]);
       expect(r.code).toBe(1);
-      expect(r.stderr.trim().split("\n")).toEqual([`tracee: ${join(d, "cap")} is not a folder (a symlink or file was planted there); remove it or choose another path`]);
+      expect(r.stderr.trim().split("\n").length).toBe(1);
+      expect(r.stderr).toStartWith(`tracee: ${join(d, "cap")} is a symlink, refused`);
       expect(readdirSync(join(d, "elsewhere"))).toEqual([]);
     } finally {
       rmSync(d, { recursive: true, force: true });

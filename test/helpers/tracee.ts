@@ -25,11 +25,14 @@ export interface StartOptions {
   keepDir?: boolean;
 }
 
-/** Runs tracee with `args`; `--capture dir:` points at a fresh folder so the readiness file is its own. */
-export async function startTracee(args: string[], timeoutMs = 20000, opts: StartOptions = {}): Promise<TraceeRun> {
+/** Runs tracee with `args` (and extra environment variables); `--capture dir:` points at a fresh folder so
+ *  the readiness file is its own. */
+export async function startTracee(args: string[], timeoutMs = 20000, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TraceeRun> {
   requireRoot();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "tracee-e2e-"));
-  const proc = Bun.spawn([TRACEE, ...args, "--capture", `dir:${dir}`], { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([TRACEE, ...args, "--capture", `dir:${dir}`], {
+    stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env },
+  });
   const stdout = new Response(proc.stdout).text();
   const stderr = new Response(proc.stderr).text();
   const pidFile = join(dir, "out/tracee.pid");
@@ -55,10 +58,15 @@ export async function startTracee(args: string[], timeoutMs = 20000, opts: Start
 }
 
 let workloadPath: string | null = null;
+/**
+ * The workload's process name: unique per test process, so that filters on it never catch the workloads of
+ * another test run on the same host (comm is at most 15 characters).
+ */
+export const WORKLOAD_COMM = `wl-${process.pid}`.slice(0, 15);
 /** Compiles test/fixtures/workload.c once per run. */
 export function workload(): string {
   if (workloadPath) return workloadPath;
-  const out = join(mkdtempSync(join(tmpdir(), "tracee-wl-")), "workload");
+  const out = join(mkdtempSync(join(tmpdir(), "tracee-wl-")), WORKLOAD_COMM);
   const cc = Bun.spawnSync(["cc", "-O1", "-o", out, join(ROOT, "test/fixtures/workload.c")], { stderr: "pipe" });
   if (cc.exitCode !== 0) throw new Error(`compiling the workload failed: ${cc.stderr.toString()}`);
   workloadPath = out;

@@ -58,6 +58,13 @@ describe("kernelConfig", () => {
     expect(c.filter_out).toBe(FILTER.container | FILTER.pid_new);
   });
 
+  test("container=ID turns on container (IN) and the kernel's container-id filter (IN)", () => {
+    const c = kernelConfig(parseTrace(["container=3f6ab1"]));
+    expect(c.filter_enabled).toBe(FILTER.container | FILTER.container_id);
+    expect(c.filter_out).toBe(0);
+    expect(kernelConfig(parseTrace(["container"])).filter_enabled & FILTER.container_id).toBe(0);
+  });
+
   test("container!=new is container IN and container_new OUT", () => {
     const c = kernelConfig(parseTrace(["container!=new"]));
     expect(c.filter_enabled).toBe(FILTER.container | FILTER.container_new);

@@ -34,6 +34,7 @@ export const LIMIT_SYSCALLSLOTS: u32 = 512;
 export const LIMIT_COMMLEN: u32 = 16;
 export const LIMIT_UTSLEN: u32 = 16;
 export const LIMIT_PATHCOMPONENTS: u32 = 48;
+export const LIMIT_STACKDEPTH: u32 = 20;
 export const LIMIT_BLOBCHUNK: u32 = 16384;
 export const LIMIT_CAPTUREPREFIX: u32 = 64;
 export const LIMIT_MEMDUMPMAX: u32 = 16777216;
