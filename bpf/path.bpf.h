@@ -62,20 +62,16 @@ static __always_inline int path__walk(struct event_buf *s, const struct path *pa
 	return 1;
 }
 
-/* str: [index][ARG_STR][u32 len | truncated << 31][len bytes] with the absolute path of a kernel struct
- * path; truncated when the walk ran out of components or space (the path then lacks its start). */
-static __always_inline int buf__save_path(struct event_buf *b, __u8 index, const struct path *path)
+/* str: [index][ARG_STR][u32 len | truncated << 31][len bytes] with a path path__walk left in s (scratch
+ * BUF_PATH); `walk` is what path__walk returned (1: truncated). */
+static __always_inline int buf__save_walked_path(struct event_buf *b, __u8 index, struct event_buf *s, int walk)
 {
-	struct event_buf *s = buf__get(BUF_PATH);
 	__u8 *p = buf__open(b, index, ARG_STR);
-	__u32 trunc;
+	__u32 trunc = walk ? TRUNCATED : 0;
 	__u64 start, len;
 
 	if (!p)
 		return SAVE_DROPPED;
-	if (!s)
-		return 0;
-	trunc = path__walk(s, path) ? TRUNCATED : 0;
 	start = *(volatile __u32 *)&s->off;
 	if (start >= PATH_SPAN) {
 		/* nothing above the root: the path is "/" */
@@ -94,4 +90,15 @@ static __always_inline int buf__save_path(struct event_buf *b, __u8 index, const
 	*(__u32 *)(p + ARG_HDR) = len | trunc;
 	buf__close(b, ARG_HDR + 4 + len);
 	return 1;
+}
+
+/* str: [index][ARG_STR][u32 len | truncated << 31][len bytes] with the absolute path of a kernel struct
+ * path; truncated when the walk ran out of components or space (the path then lacks its start). */
+static __always_inline int buf__save_path(struct event_buf *b, __u8 index, const struct path *path)
+{
+	struct event_buf *s = buf__get(BUF_PATH);
+
+	if (!s)
+		return buf__open(b, index, ARG_STR) ? 0 : SAVE_DROPPED;
+	return buf__save_walked_path(b, index, s, path__walk(s, path));
 }

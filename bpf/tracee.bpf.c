@@ -15,6 +15,7 @@
 #include "exec.bpf.h"
 #include "cgroup.bpf.h"
 #include "abi.bpf.h"
+#include "capture.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -1,4 +1,4 @@
-// Compiles src/main.ts (with the ring-polling worker and the embedded assets) into one executable, dist/tracee.
+// Compiles src/main.ts (with the ring-polling and capture workers and the embedded assets) into one executable, dist/tracee.
 const root = new URL("..", import.meta.url).pathname;
 const pkg = await Bun.file(root + "package.json").json();
 
@@ -12,7 +12,7 @@ function commit(): string {
 }
 
 const result = await Bun.build({
-  entrypoints: [root + "src/main.ts", root + "src/poll-worker.ts"],
+  entrypoints: [root + "src/main.ts", root + "src/poll-worker.ts", root + "src/capture/blob-worker.ts"],
   compile: {
     outfile: root + "dist/tracee",
     autoloadDotenv: false,

@@ -1,8 +1,8 @@
 // Writes the three generated views of src/events/schema.ts (C header, AssemblyScript constants, TS types);
 // with --check it only reports which of them are stale and exits 1.
 import {
-  ArgType, ARG_FIXED_SIZE, CONFIG, CONFIG_SIZE, CONTAINER_ID, CONTAINER_STATE, CONTEXT, CONTEXT_SIZE, CTX_FLAG, EVENTS, EVENT_FLAG, FILTER, KSTAT, LIMITS,
-  NEVER_RETURN, OPTION, SENT_AT_ENTRY, type ContextField,
+  ArgType, ARG_FIXED_SIZE, BLOB, BLOB_KEY_SIZE, BLOB_SIZE, BLOB_TYPE, CONFIG, CONFIG_SIZE, CONTAINER_ID, CONTAINER_STATE, CONTEXT,
+  CONTEXT_SIZE, CTX_FLAG, EVENTS, EVENT_FLAG, FILTER, KSTAT, LIMITS, NEVER_RETURN, OPTION, SENT_AT_ENTRY, type ContextField,
 } from "../src/events/schema.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -34,6 +34,9 @@ function cHeader(): string {
   out.push(`#define KSTAT_COUNT ${KSTAT.length}`, "");
   out.push(cStruct("event_context", CONTEXT, CONTEXT_SIZE));
   out.push(cStruct("tracee_config", CONFIG, CONFIG_SIZE));
+  for (const [k, v] of Object.entries(BLOB_TYPE)) out.push(`#define BLOB_TYPE_${upper(k)} ${v}u`);
+  out.push(`#define BLOB_KEY_SIZE ${BLOB_KEY_SIZE}`);
+  out.push(cStruct("blob_header", BLOB, BLOB_SIZE));
   out.push("/* wire type of each syscall argument, ARG_NONE-padded */");
   out.push(`static const __u8 syscall_arg_types[${LIMITS.syscallSlots}][${LIMITS.maxArgs}] = {`);
   for (const e of EVENTS) {
@@ -67,7 +70,9 @@ function tsTypes(): string {
   out.push("/** Byte offsets of the fixed event header. */");
   out.push("export const CTX = {", ...CONTEXT.map((f) => `  ${f.name}: ${f.offset},`), `  size: ${CONTEXT_SIZE},`, "} as const;", "");
   out.push("/** Byte offsets of the load-time configuration. */");
-  out.push("export const CFG = {", ...CONFIG.map((f) => `  ${f.name}: ${f.offset},`), `  size: ${CONFIG_SIZE},`, "} as const;");
+  out.push("export const CFG = {", ...CONFIG.map((f) => `  ${f.name}: ${f.offset},`), `  size: ${CONFIG_SIZE},`, "} as const;", "");
+  out.push("/** Byte offsets of a capture sample's header (file_writes ring). */");
+  out.push("export const BLOB = {", ...BLOB.map((f) => `  ${f.name}: ${f.offset},`), `  size: ${BLOB_SIZE},`, `  keySize: ${BLOB_KEY_SIZE},`, "} as const;");
   return out.join("\n") + "\n";
 }
 

@@ -27,6 +27,7 @@ const SYMBOLS = {
   bpf_map_update_elem: { args: [T.i32, T.ptr, T.ptr, T.u64], returns: T.i32 },
   bpf_map_lookup_elem: { args: [T.i32, T.ptr, T.ptr], returns: T.i32 },
   bpf_map_delete_elem: { args: [T.i32, T.ptr], returns: T.i32 },
+  bpf_map_get_next_key: { args: [T.i32, T.ptr, T.ptr], returns: T.i32 },
   perf_buffer__new_raw: { args: [T.i32, T.usize, T.ptr, T.ptr, T.ptr, T.ptr], returns: T.ptr },
   perf_buffer__free: { args: [T.ptr], returns: T.void },
   perf_buffer__epoll_fd: { args: [T.ptr], returns: T.i32 },
@@ -114,7 +115,7 @@ export function* maps(obj: Pointer): Generator<Pointer> {
 export const programName = (p: Pointer) => String(L().bpf_program__name(p));
 export const programSection = (p: Pointer) => String(L().bpf_program__section_name(p));
 export const programAutoload = (p: Pointer) => L().bpf_program__autoload(p);
-export const programFd = (p: Pointer) => L().bpf_program__fd(p);
+export const programFd = (p: Pointer) => checkInt(`bpf_program__fd(${programName(p)})`, L().bpf_program__fd(p));
 export function setAutoload(p: Pointer, on: boolean): void {
   checkInt(`setting autoload of ${programName(p)}`, L().bpf_program__set_autoload(p, on));
 }
@@ -138,6 +139,16 @@ export function mapLookup(fd: number, key: Uint8Array, value: Uint8Array): boole
   return L().bpf_map_lookup_elem(fd, key, value) === 0;
 }
 export const mapDelete = (fd: number, key: Uint8Array) => L().bpf_map_delete_elem(fd, key) === 0;
+/** Every key of a hash map (a snapshot: keys added or removed meanwhile may be missed). */
+export function* mapKeys(fd: number, keySize: number): Generator<Uint8Array> {
+  let prev: Uint8Array | null = null;
+  for (;;) {
+    const next = new Uint8Array(keySize);
+    if (L().bpf_map_get_next_key(fd, prev, next) !== 0) return;
+    yield next;
+    prev = next;
+  }
+}
 
 export interface PerfBuffer {
   pb: Pointer;

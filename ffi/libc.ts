@@ -1,4 +1,4 @@
-// The few libc calls tracee needs (memfd, errno, epoll, clocks, capabilities, vsnprintf), through bun:ffi.
+// The few libc calls tracee needs (memfd, errno, epoll, clocks, capabilities, vsnprintf, openat2), through bun:ffi.
 import { dlopen, FFIType as T, read, ptr, type Pointer } from "bun:ffi";
 import { BpfError } from "./errors.ts";
 
@@ -52,6 +52,8 @@ function clockNs(id: number): bigint {
 /** bpf_ktime_get_ns() uses CLOCK_MONOTONIC. */
 export const monotonicNs = () => clockNs(CLOCK_MONOTONIC);
 export const realtimeNs = () => clockNs(CLOCK_REALTIME);
+/** CPU time of the calling thread. */
+export const threadCpuNs = () => clockNs(3); // CLOCK_THREAD_CPUTIME_ID
 
 /** Formats a printf-style message whose va_list comes from C (libbpf's print callback). */
 // One buffer for every message: libbpf prints a failed program's whole verifier log in a single call.
@@ -74,4 +76,17 @@ export function effectiveCaps(): bigint {
 
 export function closeFd(fd: number): void {
   f.close(fd);
+}
+
+// syscall(2) again, with room for openat2's four arguments (a second handle: one signature per symbol)
+const sys4 = dlopen("libc.so.6", { syscall: { args: [T.i64, T.i64, T.ptr, T.ptr, T.u64], returns: T.i64 } }).symbols;
+const SYS_openat2 = 437;
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+export const RESOLVE_IN_ROOT = 0x10;
+
+/** openat2(dirfd, path, {flags, resolve}) (Linux 5.6+): the new fd, or -errno (-38 ENOSYS before 5.6). */
+export function openat2(dirfd: number, path: string, flags: number, resolve: number): number {
+  const how = new BigUint64Array([BigInt(flags), 0n, BigInt(resolve)]); // struct open_how
+  const r = Number(sys4.syscall(SYS_openat2, dirfd, Buffer.from(path + "\0"), how, 24n));
+  return r < 0 ? -errno() : r;
 }

@@ -455,6 +455,9 @@ enum event_id {
 #define LIMIT_UTSLEN 16
 #define LIMIT_PATHCOMPONENTS 48
 #define LIMIT_STACKDEPTH 20
+#define LIMIT_BLOBCHUNK 16384
+#define LIMIT_CAPTUREPREFIX 64
+#define LIMIT_MEMDUMPMAX 16777216
 
 #define FILTER_UID 1u
 #define FILTER_PID 2u
@@ -490,7 +493,11 @@ enum event_id {
 #define KSTAT_ARG_DROPPED 2
 #define KSTAT_ARGS_MISSING 3
 #define KSTAT_COMPAT_DROPPED 4
-#define KSTAT_COUNT 5
+#define KSTAT_BLOB_SUBMITTED 5
+#define KSTAT_BLOB_LOST 6
+#define KSTAT_BLOB_UNREADABLE 7
+#define KSTAT_BLOB_CUT 8
+#define KSTAT_COUNT 9
 
 struct event_context {
 	__u64 ts;
@@ -563,6 +570,33 @@ _Static_assert(__builtin_offsetof(struct tracee_config, pidns_lt) == 64, "tracee
 _Static_assert(__builtin_offsetof(struct tracee_config, pidns_gt) == 72, "tracee_config.pidns_gt");
 _Static_assert(__builtin_offsetof(struct tracee_config, start_ns) == 80, "tracee_config.start_ns");
 _Static_assert(sizeof(struct tracee_config) == 88, "tracee_config size");
+
+#define BLOB_TYPE_WRITE 1u
+#define BLOB_TYPE_MEM 2u
+#define BLOB_KEY_SIZE 24
+struct blob_header {
+	__u32 type;
+	__u32 mnt_ns;
+	__u32 dev;
+	__u32 pid;
+	__u64 id;
+	__u32 mode;
+	__u32 len;
+	__u64 offset;
+	__u64 total;
+	__u64 ts;
+};
+_Static_assert(__builtin_offsetof(struct blob_header, type) == 0, "blob_header.type");
+_Static_assert(__builtin_offsetof(struct blob_header, mnt_ns) == 4, "blob_header.mnt_ns");
+_Static_assert(__builtin_offsetof(struct blob_header, dev) == 8, "blob_header.dev");
+_Static_assert(__builtin_offsetof(struct blob_header, pid) == 12, "blob_header.pid");
+_Static_assert(__builtin_offsetof(struct blob_header, id) == 16, "blob_header.id");
+_Static_assert(__builtin_offsetof(struct blob_header, mode) == 24, "blob_header.mode");
+_Static_assert(__builtin_offsetof(struct blob_header, len) == 28, "blob_header.len");
+_Static_assert(__builtin_offsetof(struct blob_header, offset) == 32, "blob_header.offset");
+_Static_assert(__builtin_offsetof(struct blob_header, total) == 40, "blob_header.total");
+_Static_assert(__builtin_offsetof(struct blob_header, ts) == 48, "blob_header.ts");
+_Static_assert(sizeof(struct blob_header) == 56, "blob_header size");
 
 /* wire type of each syscall argument, ARG_NONE-padded */
 static const __u8 syscall_arg_types[512][10] = {

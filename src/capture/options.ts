@@ -24,7 +24,8 @@ export function parseCapture(values: string[]): CaptureConfig {
       const p = v.slice("write=".length);
       if (!p.endsWith("*") || p.length < 2) throw new UsageError(`invalid --capture ${raw}: a write filter is a path prefix ending in *, e.g. write=/etc/*`);
       const prefix = p.slice(0, -1);
-      if (prefix.length > MAX_PREFIX_LEN) throw new UsageError(`invalid --capture ${raw}: a write filter prefix is at most ${MAX_PREFIX_LEN} characters`);
+      // the kernel compares bytes
+      if (Buffer.byteLength(prefix, "utf8") > MAX_PREFIX_LEN) throw new UsageError(`invalid --capture ${raw}: a write filter prefix is at most ${MAX_PREFIX_LEN} bytes`);
       if (c.writePrefixes.length >= MAX_WRITE_PREFIXES) throw new UsageError(`too many --capture write= filters: at most ${MAX_WRITE_PREFIXES}`);
       c.write = true;
       c.writePrefixes.push(prefix);
@@ -45,20 +46,27 @@ export function parseCapture(values: string[]): CaptureConfig {
 export function captureHelp(): string {
   return `Capture artifacts of traced processes (--capture OPT, repeatable):
 
-  write                 capture the contents of every file written
-  write=/path/prefix*   capture only files whose path starts with the prefix (trailing * required; up to 3)
+  write                 capture the contents of every file written (write, pwrite64, writev, pwritev, pwritev2)
+  write=/path/prefix*   only files whose path starts with the prefix (trailing * required; up to 3, 50 bytes each)
   exec                  copy every executed binary, once per mount namespace + path + ctime
   mem                   dump memory regions whose protection changes from W+X to X (unpackers)
-  profile               exec, plus a tracee.profile file of execution counts and hashes at exit
+  profile               exec, plus out/tracee.profile at exit: execution count and sha256 per binary
   dir:/path             base folder; artifacts go to /path/out (default /tmp/tracee)
   clear-dir             empty /path/out before starting
   artifact:KIND         same as KIND (write, exec, mem)
 
-Artifacts land in <dir>/out/<mount namespace>/: write.dev-D.inode-I, exec.<ts>.<name>, bin.<ts>.
+Artifacts land in <dir>/out/<mount namespace>/:
+    write.dev-D.inode-I   the written bytes at their original offsets (streams appended; /dev/null: .pid-N added)
+    exec.<ts>.<name>      a copy of an executed file (<ts> as the event's timestamp)
+    bin.<ts>              a memory dump; a mem_prot_alert event with the same timestamp is emitted when chosen
+out/written_files lists "<mntns>/write.dev-D.inode-I <path>" at exit. A name ending in .partial is incomplete
+(bytes lost or the disk refused them). The folder is created 0700; a symlink or another user's folder at its
+path is refused. --blob-perf-buffer-size sizes the rings that carry captured bytes; lost chunks are counted
+in LostWrCount.
 
 Examples:
   tracee --capture exec --output none
   tracee --capture write=/etc/* --capture dir:/var/lib/tracee
-  tracee --capture mem --trace comm=unpacker
+  tracee --capture mem --trace event=mem_prot_alert --trace comm=unpacker
 `;
 }

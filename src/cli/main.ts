@@ -2,9 +2,10 @@
 import { renderUsage } from "citty";
 import { BpfError } from "../../ffi/errors.ts";
 import { captureHelp, parseCapture } from "../capture/options.ts";
+import { captureEvents } from "../capture/session.ts";
 import { errorLine, UsageError } from "../errors.ts";
 import { traceHelp, wantsHelp } from "../filter/help.ts";
-import { parseTrace } from "../filter/parse.ts";
+import { parseTrace, withEssential } from "../filter/parse.ts";
 import { log, setDebug } from "../log.ts";
 import { outputHelp, parseOutputOptions, wantsOutputHelp } from "../output/options.ts";
 import { PreflightError } from "../tracer/preflight.ts";
@@ -42,19 +43,17 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     if (o.buildBpf) return await buildCommand(o.installPath, o.debug);
     // every flag is checked before anything runs, --list included: a mistake is never silently ignored
     const output = parseOutputOptions(o.output);
-    const plan = parseTrace(o.trace, { follow: o.follow });
     const capture = parseCapture(o.capture);
+    const plan = withEssential(parseTrace(o.trace, { follow: o.follow }), captureEvents(capture));
     if (o.list) {
       const unavailable = unavailableEvents();
       return write(output.format === "json" ? listJson(unavailable) : listText(unavailable)), 0;
     }
     for (const w of plan.warnings) log.warn(w);
-    if (capture.write || capture.exec || capture.mem) {
-      throw new UsageError("--capture write/exec/mem is not available in this build yet; only dir: and clear-dir are accepted");
-    }
     return await runSession({
       plan, output, capture, workerUrl,
       perfPages: o.perfBufferSize,
+      blobPages: o.blobPerfBufferSize,
       installPath: o.installPath,
       buildPolicy: o.buildPolicy,
       btfFile: o.btfFile,

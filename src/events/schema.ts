@@ -46,6 +46,9 @@ export const LIMITS = {
   utsLen: 16,
   pathComponents: 48,
   stackDepth: 20, // user return addresses kept per event (option stack-addresses)
+  blobChunk: 16384, // capture: data bytes of one file_writes sample
+  capturePrefix: 64, // capture: bytes of one write= path prefix in the kernel map (<= 50 characters + NUL)
+  memDumpMax: 16777216, // capture: a memory dump is cut after this many bytes
 } as const;
 
 /** Declared C type -> wire type (reference §4.4); anything else travels as a pointer. */
@@ -663,4 +666,26 @@ export const KSTAT = [
   "arg_dropped", // an argument did not fit the event buffer
   "args_missing", // sys_exit without saved sys_enter args
   "compat_dropped", // 32-bit syscall with no 64-bit event
+  "blob_submitted", // capture samples written to the file_writes ring
+  "blob_lost", // capture sample the file_writes ring could not take (ring full)
+  "blob_unreadable", // capture chunk whose user memory could not be read (write: lost; memory: zeros)
+  "blob_cut", // capture data left unsent: a write longer than the tail-call chain streams, a dump over memDumpMax
 ] as const;
+
+/** Capture: the fixed header of every `file_writes` sample (docs/wire-format.md §5); its first 24 bytes
+ * (type .. id) name the artifact and are also the key of the kernel's lost-chunk map. */
+export const BLOB: ContextField[] = ctx([
+  ["type", "u32"], // BLOB_TYPE
+  ["mnt_ns", "u32"], // mount namespace of the writer
+  ["dev", "u32"], // write: the file's device (kernel dev_t); mem: 0
+  ["pid", "u32"], // write to /dev/null: the writer's tgid in its pid namespace; else 0
+  ["id", "u64"], // write: inode number; mem: the alert's time (ns since boot)
+  ["mode", "u32"], // write: the inode's i_mode; mem: 0
+  ["len", "u32"], // data bytes after the header
+  ["offset", "u64"], // write: file offset of the data; mem: offset inside the region
+  ["total", "u64"], // mem: bytes of the whole dump; write: 0
+  ["ts", "u64"], // when the syscall was seen (ns since boot): user space applies samples of all CPUs in this order
+]);
+export const BLOB_SIZE = 56;
+export const BLOB_KEY_SIZE = 24;
+export const BLOB_TYPE = { write: 1, mem: 2 } as const;

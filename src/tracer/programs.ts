@@ -1,5 +1,6 @@
 // Which BPF programs to load for the chosen events, and which way (kprobe or tracepoint) each kernel-function
 // event takes on this kernel: probe, then disable, then load. Events nobody can produce here are reported.
+import { readFileSync } from "node:fs";
 import { EVENTS } from "../events/schema.ts";
 import { probeKernel, type Hook, type KernelFeatures } from "./kernel-probe.ts";
 
@@ -18,6 +19,16 @@ export interface ProgramSpec {
    * once, serves several syscalls), and are usable when at least one exists.
    */
   hooks?: Hook[];
+  /**
+   * A --capture program: loaded exactly when that capture is on (its way still chosen by probing). It also sends
+   * the vfs_write/vfs_writev (write) or mem_prot_alert (mem) events, so that while it runs the event-only
+   * programs of those events stay unloaded and nothing is sent twice.
+   */
+  capture?: "write" | "mem";
+  /** Oldest kernel ("major.minor") whose verifier knows every helper the program calls. */
+  minKernel?: string;
+  /** A tail-call target of other programs: loaded along with them, never attached. */
+  helper?: boolean;
 }
 
 const sys = (dir: "enter" | "exit", ...names: string[]): Hook[] => names.map((n) => `tp:syscalls/sys_${dir}_${n}` as Hook);
@@ -31,6 +42,16 @@ const SOCKET_EVENTS = [
 ];
 const kp = (fn: string, events: string[]): ProgramSpec => ({ way: "kprobe", events, hooks: [`kprobe:${fn}`] });
 const tp = (events: string[], hooks: Hook[]): ProgramSpec => ({ way: "tracepoint", events, hooks });
+const cap = (capture: "write" | "mem", way: Way | undefined, hooks: Hook[], minKernel?: string): ProgramSpec =>
+  ({ capture, hooks, ...(way ? { way } : {}), ...(minKernel ? { minKernel } : {}) });
+
+/** Whether kernel release `rel` ("6.18.44-...") is at least `min` ("5.17"); unknown releases pass. */
+export function kernelAtLeast(rel: string | undefined, min: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(rel ?? "");
+  if (!m) return true;
+  const [maj, mnr] = min.split(".").map(Number);
+  return Number(m[1]) > maj || (Number(m[1]) === maj && Number(m[2]) >= mnr);
+}
 
 /** Every program of bpf/tracee.bpf.c by name. A program missing here is loaded unconditionally (and logged). */
 export const PROGRAMS: Record<string, ProgramSpec> = {
@@ -42,6 +63,25 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   tracepoint__cgroup__cgroup_mkdir: { events: ["cgroup_mkdir"], hooks: ["raw:cgroup/cgroup_mkdir"] },
   tracepoint__cgroup__cgroup_rmdir: { events: ["cgroup_rmdir"], hooks: ["raw:cgroup/cgroup_rmdir"] },
   tracepoint__cgroup__cgroup_attach_task: { events: ["cgroup_attach_task"], hooks: ["raw:cgroup/cgroup_attach_task"] },
+
+  // --capture (bpf/capture.bpf.h): the write family's syscall exits read their arguments with bpf_task_pt_regs
+  tracepoint__syscalls__sys_exit_write: cap("write", "tracepoint", ["tp:syscalls/sys_exit_write"], "5.15"),
+  tracepoint__syscalls__sys_exit_pwrite64: cap("write", "tracepoint", ["tp:syscalls/sys_exit_pwrite64"], "5.15"),
+  tracepoint__syscalls__sys_exit_writev: cap("write", "tracepoint", ["tp:syscalls/sys_exit_writev"], "5.15"),
+  tracepoint__syscalls__sys_exit_pwritev: cap("write", "tracepoint", ["tp:syscalls/sys_exit_pwritev"], "5.15"),
+  tracepoint__syscalls__sys_exit_pwritev2: cap("write", "tracepoint", ["tp:syscalls/sys_exit_pwritev2"], "5.15"),
+  kprobe__capture_vfs_write: cap("write", "kprobe", ["kprobe:vfs_write"]),
+  kretprobe__capture_vfs_write: cap("write", "kprobe", ["kprobe:vfs_write"]),
+  // static since 4.19: kernels that inline it have no vfs_writev to probe
+  kprobe__capture_vfs_writev: cap("write", "kprobe", ["kprobe:vfs_writev"]),
+  kretprobe__capture_vfs_writev: cap("write", "kprobe", ["kprobe:vfs_writev"]),
+  // the previous protection of a VMA comes from bpf_find_vma (5.17)
+  tracepoint__syscalls__sys_enter_mprotect: cap("mem", undefined, ["tp:syscalls/sys_enter_mprotect"], "5.17"),
+  tracepoint__syscalls__sys_enter_pkey_mprotect: cap("mem", undefined, ["tp:syscalls/sys_enter_pkey_mprotect"], "5.17"),
+  tracepoint__syscalls__sys_exit_mmap: cap("mem", undefined, ["tp:syscalls/sys_exit_mmap"], "5.15"),
+  // tail-call targets: the chunk senders of the two ways
+  capture__send_tp: { helper: true, way: "tracepoint" },
+  capture__send_kp: { helper: true, way: "kprobe" },
 
   // events with a single way in
   tracepoint__sched__sched_switch: { events: ["sched_switch"], hooks: ["raw:sched/sched_switch"] },
@@ -164,7 +204,7 @@ function wayGroups(): string[][] {
 }
 
 /** Decides which programs to load for `chosen` (event ids) on a kernel with features `k`. */
-export function selectPrograms(chosen: Set<number>, k: KernelFeatures): Selection {
+export function selectPrograms(chosen: Set<number>, k: KernelFeatures, capture: CaptureKinds = {}, release = osRelease()): Selection {
   const names = new Set(EVENTS.filter((e) => chosen.has(e.id)).map((e) => e.name));
   const load = new Set<string>();
   const ways = new Map<string, Way>();
@@ -203,7 +243,42 @@ export function selectPrograms(chosen: Set<number>, k: KernelFeatures): Selectio
     if (problem) for (const e of wanted) unavailable.set(e, problem);
     else load.add(name);
   }
+  selectCapture(load, names, k, capture, release);
   return { load, ways, unavailable };
+}
+
+export interface CaptureKinds { write?: boolean; mem?: boolean }
+
+/** The --capture programs, in the way this kernel supports, in place of the event-only programs they replace. */
+function selectCapture(load: Set<string>, names: Set<string>, k: KernelFeatures, capture: CaptureKinds, release?: string): void {
+  const usable = (n: string) => {
+    const s = PROGRAMS[n];
+    return programProblem(n, k) === null && (!s.minKernel || kernelAtLeast(release, s.minKernel));
+  };
+  for (const kind of ["write", "mem"] as const) {
+    if (!capture[kind]) continue;
+    const progs = Object.keys(PROGRAMS).filter((n) => PROGRAMS[n].capture === kind);
+    const kprobes = progs.filter((n) => PROGRAMS[n].way === "kprobe");
+    const taken = kprobes.length && kprobes.every(usable) ? kprobes : progs.filter((n) => PROGRAMS[n].way !== "kprobe" && usable(n));
+    if (!taken.length) continue;
+    for (const n of taken) load.add(n);
+    load.add(taken === kprobes ? "capture__send_kp" : "capture__send_tp");
+    // the capture programs send these events themselves: the event-only programs would send each one twice
+    const replaced = kind === "write" ? ["vfs_write", "vfs_writev"] : ["mem_prot_alert"];
+    for (const [n, s] of Object.entries(PROGRAMS)) {
+      if (s.capture || s.helper || !s.events?.length) continue;
+      const rest = s.events.filter((e) => !replaced.includes(e));
+      if (s.events.some((e) => replaced.includes(e)) && !rest.some((e) => names.has(e))) load.delete(n);
+    }
+  }
+}
+
+function osRelease(): string | undefined {
+  try {
+    return readFileSync("/proc/sys/kernel/osrelease", "utf8").trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Availability of every event on this kernel, for `--list`: event name -> reason it is unavailable. */

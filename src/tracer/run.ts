@@ -18,6 +18,18 @@ export interface MapAccess {
   delete(map: string, key: Uint8Array): boolean;
 }
 
+/** A second perf event array with its own reader (capture's `file_writes`), started once attached. */
+export interface ExtraRings {
+  map: string;
+  pages: number;
+  /** Bytes pending that wake the reader (default: an eighth of a ring). */
+  watermarkBytes?: number;
+  /** Starts reading; `mapFd` finds the object's maps while it is loaded. */
+  start(rings: { epollFd: number; rings: { base: number; size: number }[] }, mapFd: (name: string) => number): void;
+  /** Drains once more and stops reading; called before the maps go away. */
+  stop(): Promise<void>;
+}
+
 export interface TraceOptions {
   object: Uint8Array;
   objectName: string;
@@ -35,6 +47,9 @@ export interface TraceOptions {
   onBatch: (batch: RingBatch) => void | Promise<void>;
   /** Called after `entries` are written and before attach: map writes that need the kernel's state. */
   onLoaded?: (maps: MapAccess) => void;
+  /** Program-array slots filled after load with a loaded program's fd (tail-call targets, key 0). */
+  tailCalls?: { map: string; program: string }[];
+  extraRings?: ExtraRings;
   /** Called once everything is attached and the rings are being read. */
   onReady: (info: { programs: string[]; unavailable: string[]; mapFd: (name: string) => number }) => void | Promise<void>;
 }
@@ -45,6 +60,8 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
   const obj = bpf.openObject(o.object, { objectName: o.objectName, btfPath: o.btfPath });
   const links: Pointer[] = [];
   let perf: bpf.PerfBuffer | null = null;
+  let extraPerf: bpf.PerfBuffer | null = null;
+  let extraStarted = false;
   let poller: Poller | null = null;
   let stats: KernelStats | null = null;
   let open = true;
@@ -73,11 +90,23 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
 
     for (const e of o.entries) bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, e.map)), e.key, e.value, e.map);
     o.onLoaded?.(maps);
+    for (const tc of o.tailCalls ?? []) {
+      const prog = progs.find((x) => x.name === tc.program);
+      if (!prog || !bpf.programAutoload(prog.p)) continue;
+      bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, tc.map)), new Uint8Array(4), new Uint8Array(new Uint32Array([bpf.programFd(prog.p)]).buffer), tc.map);
+    }
+    // opened before attach: a sample sent to a perf array slot without a ring is lost
+    if (o.extraRings) {
+      const x = o.extraRings;
+      extraPerf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, x.map)), x.pages, x.watermarkBytes ?? Math.max(4096, (x.pages * 4096) >> 3));
+    }
 
     const attached: string[] = [];
     const unavailable: string[] = [];
     for (const x of progs) {
       if (!bpf.programAutoload(x.p)) continue;
+      // a section without a target ("tracepoint", "kprobe") is a tail-call target: loaded, never attached
+      if (!x.section.includes("/")) continue;
       try {
         const targets = o.attachTargets?.(x.name) ?? null;
         if (targets) for (const t of targets) links.push(bpf.attachTracepoint(x.p, t.category, t.name));
@@ -103,6 +132,10 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
         failure = m;
       },
     });
+    if (o.extraRings && extraPerf) {
+      o.extraRings.start(extraPerf, (name) => bpf.mapFd(bpf.findMap(obj, name)));
+      extraStarted = true;
+    }
     await o.onReady({ programs: attached, unavailable, mapFd: (name) => bpf.mapFd(bpf.findMap(obj, name)) });
 
     await Promise.race([
@@ -114,14 +147,20 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     for (const l of links.splice(0).reverse()) bpf.destroyLink(l);
     await poller.stop();
     poller = null;
+    if (extraStarted) {
+      extraStarted = false;
+      await o.extraRings!.stop();
+    }
     if (failure) throw new Error(`reading the perf rings failed: ${failure}`);
     stats = readKernelStats(obj);
     return stats;
   } finally {
     if (poller) await poller.stop().catch(() => {});
+    if (extraStarted) await o.extraRings!.stop().catch(() => {});
     open = false;
     for (const l of links.reverse()) bpf.destroyLink(l);
     if (perf) bpf.freePerfBuffer(perf);
+    if (extraPerf) bpf.freePerfBuffer(extraPerf);
     bpf.closeObject(obj);
   }
 }

@@ -3,7 +3,9 @@
 import { loadLibbpf } from "../../ffi/loader.ts";
 import { libbpfVersion } from "../../ffi/libbpf.ts";
 import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
+import { prepareOutDir } from "../capture/fsafe.ts";
 import type { CaptureConfig } from "../capture/options.ts";
+import { CaptureSession } from "../capture/session.ts";
 import { containerSupport } from "../containers/setup.ts";
 import { Decoder } from "../decode/decoder.ts";
 import type { TraceEvent } from "../events/types.ts";
@@ -36,6 +38,8 @@ export interface SessionOptions {
   output: OutputConfig;
   capture: CaptureConfig;
   perfPages: number;
+  /** Per-CPU pages of the capture rings (--blob-perf-buffer-size). */
+  blobPages?: number;
   installPath: string;
   buildPolicy: "never" | "if-needed" | "always";
   btfFile?: string;
@@ -69,10 +73,15 @@ export async function runSession(o: SessionOptions): Promise<number> {
     build: () => buildOnHost(o.installPath, log.level >= 4),
   });
 
+  const captureOut = prepareOutDir(o.capture.dir, o.capture.clearDir);
   const readiness = new Readiness(o.capture.dir);
   const out = new Sink(o.output.outFile ?? null, 1);
   const err = new Sink(o.output.errFile ?? null, 2);
   const decoder = new Decoder(await embeddedDecoder());
+  const capture = o.capture.write || o.capture.exec || o.capture.mem ? new CaptureSession({
+    config: o.capture, out: captureOut, blobWorkerUrl: new URL("./capture/blob-worker.ts", o.workerUrl).href,
+    blobPages: o.blobPages ?? 1024, bootEpochNs, startMonoNs, relativeTime: o.output.options.relativeTime,
+  }) : null;
   const accept = makeEventFilter(o.plan);
   const print = o.plan.print;
   const stats: Stats = { EventCount: 0, ErrorCount: 0, LostEvCount: 0, LostWrCount: 0, LostNtCount: 0 };
@@ -144,18 +153,22 @@ export async function runSession(o: SessionOptions): Promise<number> {
     for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
     // the container table follows cgroup events in arrival order, before the ordering window holds them back
     if (tracker) for (const ev of events) tracker.observe(ev);
+    // capture acts on arrival (a process whose binary is copied may exit any moment), on the kernel filters only
+    if (capture) for (const ev of events) capture.onEvent(ev);
     return emit(reorder.push(events, batch.drainNs));
   };
 
   // Probe, then disable, then load: each kernel-function event takes the kprobe or the tracepoint way.
   const features = probeKernel(allHooks(), { btfPath: btf.path });
-  const selection = selectPrograms(new Set(o.plan.events), features);
+  const selection = selectPrograms(new Set(o.plan.events), features, { write: o.capture.write, mem: o.capture.mem });
   for (const [event, why] of selection.unavailable) {
     const id = EVENT_BY_NAME.get(event)!.id;
     if (print.has(id)) log.warn(`${event} is unavailable on this kernel and will not be reported: ${why}`);
     else log.debug(`${event} (needed internally) is unavailable on this kernel: ${why}`);
   }
   if (selection.ways.size) log.debug(`event ways: ${[...selection.ways].map(([e, w]) => `${e}=${w}`).join(" ")}`);
+  const wantProgram = withoutKernelBtf(programSelector(selection), btf.kernelBtf, (m) => log.info(m));
+  for (const w of capture?.unavailable(wantProgram) ?? []) log.warn(w);
 
   let kstats: KernelStats | null = null;
   try {
@@ -169,12 +182,15 @@ export async function runSession(o: SessionOptions): Promise<number> {
         config: encodeConfig({
           tracee_pid: process.pid,
           options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options,
+            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options | (capture?.kernelOptions ?? 0),
           start_ns: startMonoNs,
           ...kernelConfig(o.plan),
         }),
-        entries: [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
-        wantProgram: withoutKernelBtf(programSelector(selection), btf.kernelBtf, (m) => log.info(m)),
+        entries: capture ? capture.mapEntries([...kernelMapEntries(o.plan), ...treeEntries(o.plan)]) : [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
+        // only the senders of the way taken are loaded: the other's prog-array slot stays empty
+        tailCalls: capture?.tailCalls.filter((t) => wantProgram(t.program)),
+        extraRings: capture?.extraRings,
+        wantProgram,
         attachTargets: (name) => attachTargets(name, features),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
@@ -206,6 +222,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   // A ring writes its LOST record only when a later sample fits, so drops at the very end may never reach user
   // space: the kernel's own count of failed outputs (read after detaching, so final) is the exact figure.
   stats.LostEvCount = Math.max(d.lost, kstats.lost_output);
+  if (capture) stats.LostWrCount = capture.finish(kstats.blob_lost).lostWr;
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
   log.debug(`decoder: ${JSON.stringify(d)}`);

@@ -9,6 +9,16 @@ const scratch = new Uint8Array(1 << 20);
 const RETRY_MIN_MS = 1;
 const RETRY_MAX_MS = 50;
 
+/**
+ * A copy of bytes[from..]: callers pass views of buffers they reuse for the next batch, and Buffer#slice would
+ * return another view of the same memory (a queued batch would then be overwritten before it is written).
+ */
+function copyOf(bytes: Uint8Array, from: number): Uint8Array {
+  const c = new Uint8Array(bytes.length - from);
+  c.set(bytes.subarray(from));
+  return c;
+}
+
 export class Sink {
   private readonly fd: number;
   private readonly owned: boolean;
@@ -74,14 +84,14 @@ export class Sink {
       return;
     }
     if (this.queued > 0) {
-      this.enqueue(bytes.slice());
+      this.enqueue(copyOf(bytes, 0));
       return;
     }
     const n = this.writeSome(bytes, 0);
     if (this.error) this.lostBytes += bytes.length - n;
     if (this.closedByReader || this.error) return;
     if (n < bytes.length) {
-      this.enqueue(bytes.slice(n));
+      this.enqueue(copyOf(bytes, n));
       this.schedule();
     }
   }

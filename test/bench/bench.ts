@@ -1,10 +1,12 @@
 // `npm run bench`: end-to-end cost of tracing an open/close loop with dist/tracee, against the same loop untraced.
-// Prints one table: workload ops/s, slowdown, events captured vs expected, lost, tracer CPU per event, peak RSS.
+// Prints one table: workload ops/s, slowdown, events captured vs expected, lost, tracer CPU per event, peak RSS;
+// then the capture benchmark's table (MB/s of written data captured byte-exact without loss).
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { workload } from "../helpers/tracee.ts";
 import { mixedBench } from "./mixed.ts";
+import { captureBench } from "./capture-bench.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const TRACEE = join(ROOT, "dist/tracee");
@@ -105,3 +107,5 @@ for (const c of configs) {
 
 // the default event set on a mixed workload (test/bench/mixed.ts)
 console.log("\n" + (await mixedBench(REPEAT)).join("\n"));
+// capture throughput (test/bench/capture-bench.ts); BENCH_CAPTURE=0 skips it
+if (process.env.BENCH_CAPTURE !== "0") console.log(await captureBench());

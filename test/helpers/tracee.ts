@@ -18,11 +18,18 @@ export function requireRoot(): void {
   if (!existsSync(TRACEE)) throw new Error("dist/tracee is missing: run npm run build first");
 }
 
+export interface StartOptions {
+  /** Capture folder to use instead of a fresh one (it is then left in place at stop). */
+  dir?: string;
+  /** Leave the fresh capture folder at stop, for the test to inspect and remove. */
+  keepDir?: boolean;
+}
+
 /** Runs tracee with `args` (and extra environment variables); `--capture dir:` points at a fresh folder so
  *  the readiness file is its own. */
-export async function startTracee(args: string[], timeoutMs = 20000, env: Record<string, string> = {}): Promise<TraceeRun> {
+export async function startTracee(args: string[], timeoutMs = 20000, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TraceeRun> {
   requireRoot();
-  const dir = mkdtempSync(join(tmpdir(), "tracee-e2e-"));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "tracee-e2e-"));
   const proc = Bun.spawn([TRACEE, ...args, "--capture", `dir:${dir}`], {
     stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env },
   });
@@ -44,7 +51,7 @@ export async function startTracee(args: string[], timeoutMs = 20000, env: Record
       proc.kill(signal);
       const code = await proc.exited;
       const out = { code, stdout: await stdout, stderr: await stderr };
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.dir && !opts.keepDir) rmSync(dir, { recursive: true, force: true });
       return out;
     },
   };

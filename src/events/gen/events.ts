@@ -878,3 +878,19 @@ export const CFG = {
   start_ns: 80,
   size: 88,
 } as const;
+
+/** Byte offsets of a capture sample's header (file_writes ring). */
+export const BLOB = {
+  type: 0,
+  mnt_ns: 4,
+  dev: 8,
+  pid: 12,
+  id: 16,
+  mode: 24,
+  len: 28,
+  offset: 32,
+  total: 40,
+  ts: 48,
+  size: 56,
+  keySize: 24,
+} as const;
