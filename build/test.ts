@@ -11,7 +11,7 @@ for (const dir of groups) {
     cwd: root,
     stdout: "inherit",
     stderr: "pipe",
-    env: { ...process.env, FORCE_COLOR: "0" },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
   });
   let text = "";
   const dec = new TextDecoder();
