@@ -6,12 +6,16 @@ let failed = 0;
 let skipped = 0;
 let broken = false;
 
+// NO_COLOR keeps log lines plain in captured output; FORCE_COLOR (even "0") would force colors on
+const testEnv: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
+delete testEnv.FORCE_COLOR;
+
 for (const dir of groups) {
   const p = Bun.spawn([process.execPath, "test", "--timeout", "120000", dir], {
     cwd: root,
     stdout: "inherit",
     stderr: "pipe",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
+    env: testEnv,
   });
   let text = "";
   const dec = new TextDecoder();
