@@ -154,7 +154,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
     // the container table follows cgroup events in arrival order, before the ordering window holds them back
     if (tracker) for (const ev of events) tracker.observe(ev);
     // capture acts on arrival (a process whose binary is copied may exit any moment), on the kernel filters only
-    if (capture) for (const ev of events) capture.onEvent(ev);
+    // in time order across the CPUs' chunks, so that the first exec of a binary is the one whose copy is kept
+    if (capture) {
+      events.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
+      for (const ev of events) capture.onEvent(ev);
+    }
     return emit(reorder.push(events, batch.drainNs));
   };
 
