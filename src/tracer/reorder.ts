@@ -1,7 +1,8 @@
 // Puts events from the per-CPU rings back into timestamp order within a bounded window (docs/ordering.md).
 import type { TraceEvent } from "../events/types.ts";
 
-const before = (a: TraceEvent, b: TraceEvent) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec;
+/** Sort order of events by timestamp. */
+export const byTime = (a: TraceEvent, b: TraceEvent) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec;
 
 export class Reorder {
   private pending: TraceEvent[] = [];
@@ -21,7 +22,7 @@ export class Reorder {
   push(events: TraceEvent[], drainNs: number): TraceEvent[] {
     if (events.length) {
       for (const e of events) this.pending.push(e);
-      this.pending.sort(before); // mostly sorted runs: the engine's merge sort handles them quickly
+      this.pending.sort(byTime); // mostly sorted runs: the engine's merge sort handles them quickly
     }
     const cut = drainNs - this.windowNs;
     const cutSec = Math.floor(cut / 1e9);

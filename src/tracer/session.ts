@@ -24,7 +24,7 @@ import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
-import { Reorder } from "./reorder.ts";
+import { byTime, Reorder } from "./reorder.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
 import { allHooks, attachTargets, probeKernel, programSelector, selectPrograms } from "./programs.ts";
@@ -156,7 +156,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     // capture acts on arrival (a process whose binary is copied may exit any moment), on the kernel filters only
     // in time order across the CPUs' chunks, so that the first exec of a binary is the one whose copy is kept
     if (capture) {
-      events.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
+      events.sort(byTime);
       for (const ev of events) capture.onEvent(ev);
     }
     return emit(reorder.push(events, batch.drainNs));
