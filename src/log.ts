@@ -5,6 +5,9 @@ export const log: ConsolaInstance = createConsola({
   stdout: process.stderr,
   stderr: process.stderr,
   level: 3, // info; --debug raises it to 4
+  // the same plain `[debug] ...` lines in every pipe and log file, whatever the environment says (consola would
+  // otherwise switch reporters on CI=1 or NODE_ENV=test); the fancy one only for a person at a terminal
+  fancy: process.stderr.isTTY === true,
   formatOptions: { date: false, colors: process.stderr.isTTY === true },
 });
 
