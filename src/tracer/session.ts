@@ -6,22 +6,22 @@ import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
 import type { CaptureConfig } from "../capture/options.ts";
 import { containerSupport } from "../containers/setup.ts";
 import { Decoder } from "../decode/decoder.ts";
-import type { TraceEvent } from "../events/types.ts";
-import { CTX_FLAG, OPTION } from "../events/schema.ts";
+import { OPTION } from "../events/schema.ts";
 import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
 import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
 import { libbpfLog, log } from "../log.ts";
 import type { OutputConfig } from "../output/options.ts";
 import { createPrinter } from "../output/create.ts";
+import { EventClock } from "../output/time.ts";
 import type { Stats } from "../output/printer.ts";
-import { OutBuf } from "../output/out-buf.ts";
+import { EventPipeline } from "../pipeline/pipeline.ts";
+import { rawFormat } from "../pipeline/raw-format.ts";
 import { embeddedDecoder, embeddedLibs } from "./assets.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
-import { Reorder } from "./reorder.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
 import { probeKernel, programSelector } from "./programs.ts";
@@ -62,7 +62,6 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const containerMode = o.plan.bools.container === "in" || o.plan.bools.containerNew !== "off";
   const printer = createPrinter(o.output, { bootEpochNs, startMonoNs, containerMode });
   const accept = makeEventFilter(o.plan);
-  const print = o.plan.print;
   const stats: Stats = { EventCount: 0, ErrorCount: 0, LostEvCount: 0, LostWrCount: 0, LostNtCount: 0 };
 
   const ac = new AbortController();
@@ -82,48 +81,26 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, onSignal(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
 
-  const events: TraceEvent[] = [];
-  const reorder = new Reorder(REORDER_WINDOW_NS);
   const hasher = o.output.options.execHash ? new ExecHasher() : null;
   let stacks: StackReader | null = null;
   const tracker = containers.tracker;
-  let bookkeeping = 0, droppedInUser = 0;
-  const buf = new OutBuf();
-  const emit = (ready: TraceEvent[]) => {
-    buf.reset();
-    for (const ev of ready) {
-      if ((ev.flags & CTX_FLAG.bookkeeping) !== 0) {
-        bookkeeping++;
-        continue;
-      }
-      if (!print.has(ev.eventId) || !accept(ev)) {
-        droppedInUser++;
-        continue;
-      }
-      if (hasher) hasher.enrich(ev);
-      if (stacks) stacks.fill(ev);
-      try {
-        if (printer.eventInto) printer.eventInto(ev, buf);
-        else buf.utf8(printer.event(ev));
-        stats.EventCount++;
-      } catch (e) {
-        // a template that fails on one event: report it, count it, go on with the next
-        stats.ErrorCount++;
-        err.write(`tracee: ${(e as Error).message}\n`);
-      }
-    }
-    stacks?.endBatch();
-    out.writeBytes(buf.buf.subarray(0, buf.off));
-    if (out.closedByReader) stop("output closed");
-  };
-  const onBatch = (batch: RingBatch) => {
-    events.length = 0;
-    tracker?.expire();
-    for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
-    // the container table follows cgroup events in arrival order, before the ordering window holds them back
-    if (tracker) for (const ev of events) tracker.observe(ev);
-    emit(reorder.push(events, batch.drainNs));
-  };
+  const pipeline = new EventPipeline({
+    decoder, printer, clock: new EventClock(bootEpochNs, startMonoNs, o.output.options.relativeTime), print: o.plan.print,
+    accept, tracker, stats,
+    raw: rawFormat(o.output, o.plan, containerMode),
+    enrich: hasher || o.output.options.stackAddresses ? (ev) => {
+      hasher?.enrich(ev);
+      stacks?.fill(ev);
+    } : null,
+    write: (bytes) => {
+      out.writeBytes(bytes);
+      if (out.closedByReader) stop("output closed");
+    },
+    fail: (message) => err.write(`tracee: ${message}\n`),
+    windowNs: REORDER_WINDOW_NS,
+  });
+  pipeline.afterBatch = () => stacks?.endBatch();
+  const onBatch = (batch: RingBatch) => pipeline.onBatch(batch);
 
   let kstats: KernelStats | null = null;
   try {
@@ -160,8 +137,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     for (const [s, h] of handlers) process.off(s, h);
     readiness.remove();
   }
-  emit(reorder.flush());
-  if (reorder.late) log.debug(`${reorder.late} events arrived after the ${REORDER_WINDOW_NS / 1e6} ms ordering window`);
+  pipeline.finish();
+  if (pipeline.late) log.debug(`${pipeline.late} events arrived after the ${REORDER_WINDOW_NS / 1e6} ms ordering window`);
   out.write(printer.end());
   const d = decoder.stats;
   stats.ErrorCount += d.errors;
@@ -169,7 +146,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (kstats.lost_output !== d.lost) log.debug(`kernel counted ${kstats.lost_output} failed outputs, rings reported ${d.lost} lost`);
   err.write(printer.footer(stats));
   log.debug(`kernel: ${JSON.stringify(kstats)}`);
-  log.debug(`user space: ${bookkeeping} bookkeeping events, ${droppedInUser} events dropped by user-space filters`);
+  log.debug(`user space: ${pipeline.bookkeeping} bookkeeping events, ${pipeline.droppedInUser} events dropped by user-space filters`);
   out.close();
   err.close();
   return 0;
