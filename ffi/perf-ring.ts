@@ -42,22 +42,16 @@ export class PerfRing {
   }
 
   /**
-   * Like drain(), but into `dst` at `at` without allocating: returns the bytes copied (0 when the ring is empty),
-   * or minus the bytes pending when they exceed `room` (nothing is copied then). The head the kernel published
-   * is always a record boundary, so what is copied is whole records.
+   * Like drain(), but copies exactly `n` bytes (a count pending() returned: the head the kernel publishes is
+   * always a record boundary) into `dst` at `at`, without allocating, and releases them.
    */
-  copyInto(dst: Uint8Array, at: number, room: number): number {
-    const head = Atomics.load(this.ctl, HEAD_WORD);
+  copyInto(dst: Uint8Array, at: number, n: number): void {
     const tail = Atomics.load(this.ctl, TAIL_WORD);
-    const n = Number(head - tail);
-    if (n <= 0) return 0;
-    if (n > room) return -n;
     const start = Number(tail % BigInt(this.size));
     const first = Math.min(n, this.size - start);
     dst.set(this.data.subarray(start, start + first), at);
     if (first < n) dst.set(this.data.subarray(0, n - first), at + first);
-    Atomics.store(this.ctl, TAIL_WORD, head);
-    return n;
+    Atomics.store(this.ctl, TAIL_WORD, tail + BigInt(n));
   }
 }
 

@@ -2,17 +2,29 @@
 // for the main thread, one batch per wake-up.
 import { epollWait, monotonicNs } from "../ffi/libc.ts";
 import { PerfRing } from "../ffi/perf-ring.ts";
-import { CTL, type PollerInit, type StagedBatch, type StagedChunk } from "./tracer/poller-protocol.ts";
+import {
+  CTL, placeChunk, type PollerInit, type PollerPrepare, type StagedBatch, type StagedChunk,
+} from "./tracer/poller-protocol.ts";
 
 declare const self: Worker;
+
+let staging: Uint8Array = new Uint8Array(0);
 
 function run(init: PollerInit): void {
   const ctl = new Int32Array(init.control);
   const rings = init.rings.map((r) => new PerfRing(r.base, r.size));
   const scratch = new Uint8Array(12 * Math.max(1, rings.length));
-  const staging = new Uint8Array(init.staging);
   const cap = staging.length;
-  let head = 0; // next write offset; the main thread frees spans in the order they were written
+  // chunks handed to the main thread and not yet given back, oldest first; it gives them back in this order
+  const inUse: { off: number; len: number }[] = [];
+  let posted = 0; // bytes handed over since the start, modulo 2^32 like CTL.freed
+  let retired = 0; // of those, bytes known to be given back (the chunks dropped from inUse)
+  let head = 0;
+
+  const forgetFreed = (): void => {
+    const freed = Atomics.load(ctl, CTL.freed);
+    while (inUse.length && ((freed - retired) | 0) >= inUse[0].len) retired = (retired + inUse.shift()!.len) | 0;
+  };
 
   /** Copies what each ring holds into the staging area; returns false when a ring had to wait for room. */
   const drainAll = (): boolean => {
@@ -20,56 +32,54 @@ function run(init: PollerInit): void {
     const drainNs = Number(monotonicNs());
     const staged: StagedChunk[] = [];
     let complete = true;
-    let taken = 0;
+    forgetFreed();
     for (let i = 0; i < rings.length; i++) {
-      const free = cap - Atomics.load(ctl, CTL.stagingUsed) - taken;
-      let at = head;
-      let waste = 0;
-      let room = Math.min(free, cap - head);
-      let n = rings[i].copyInto(staging, at, room);
-      // a chunk is kept contiguous: when it does not fit before the end, the end is skipped
-      if (n < 0 && -n <= free - (cap - head)) {
-        waste = cap - head;
-        at = 0;
-        room = free - waste;
-        n = rings[i].copyInto(staging, at, room);
-      }
-      if (n < 0) {
-        // Back-pressure: the bytes stay in the kernel ring; when it fills the kernel drops and counts
+      const n = rings[i].pending();
+      if (n <= 0) continue;
+      const empty = inUse.length === 0;
+      const at = placeChunk(n, empty ? 0 : head, empty ? 0 : inUse[0].off, empty, cap);
+      if (at < 0) {
+        // Back-pressure: without room the bytes stay in the kernel ring; when it fills the kernel drops and counts
         // samples (LOST records), so nothing is lost silently.
         complete = false;
         continue;
       }
-      if (n === 0) continue;
-      staged.push({ ring: i, off: at, len: n, span: n + waste });
-      taken += n + waste;
-      head = (at + n) % cap;
+      rings[i].copyInto(staging, at, n);
+      staged.push({ ring: i, off: at, len: n });
+      inUse.push({ off: at, len: n });
+      posted = (posted + n) | 0;
+      head = at + n;
     }
-    if (taken) Atomics.add(ctl, CTL.stagingUsed, taken);
     // An empty batch still carries the drain time, so held-back events can be released when the host goes quiet.
     self.postMessage({ staged, drainNs } satisfies StagedBatch);
     return complete;
   };
 
+  const waitForRoom = (ms: number): void => {
+    const freed = Atomics.load(ctl, CTL.freed);
+    if (freed !== posted) Atomics.wait(ctl, CTL.freed, freed, ms);
+  };
+
   while (Atomics.load(ctl, CTL.stop) === 0) {
     epollWait(init.epollFd, scratch, init.timeoutMs);
-    if (!drainAll()) {
-      // wait (bounded) for the main thread to free staging room rather than spinning on a full area
-      const used = Atomics.load(ctl, CTL.stagingUsed);
-      if (used > 0) Atomics.wait(ctl, CTL.stagingUsed, used, init.timeoutMs);
-    }
+    // wait (bounded) for the main thread to give room back rather than spinning on a full area
+    if (!drainAll()) waitForRoom(init.timeoutMs);
   }
   // final drain: below the watermark no wakeup would come; wait for room while a ring still holds bytes
-  for (let tries = 0; tries < 100 && !drainAll(); tries++) {
-    const used = Atomics.load(ctl, CTL.stagingUsed);
-    if (used > 0) Atomics.wait(ctl, CTL.stagingUsed, used, 1000);
-  }
+  for (let tries = 0; tries < 100 && !drainAll(); tries++) waitForRoom(1000);
   self.postMessage({ done: true });
 }
 
-self.onmessage = (e: MessageEvent<PollerInit>) => {
+self.onmessage = (e: MessageEvent<PollerPrepare | PollerInit>) => {
   try {
-    run(e.data);
+    const m = e.data;
+    if ("prepare" in m) {
+      staging = new Uint8Array(m.prepare.staging);
+      const end = Math.min(m.prepare.touch, staging.length);
+      for (let i = 0; i < end; i += 4096) staging[i] = 0;
+      return;
+    }
+    run(m);
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }

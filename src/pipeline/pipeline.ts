@@ -43,6 +43,8 @@ export interface PipelineOptions {
 }
 
 const BOOKKEEPING = CTX_FLAG.bookkeeping;
+/** Printed bytes are written out in pieces of about this size: the buffer's pages stay few and warm. */
+const FLUSH_BYTES = 256 << 10;
 const MAX_ID = Math.max(...EVENTS.map((e) => e.id));
 /** Events the container table reads the arguments of: always decoded into objects. */
 const TRACKER_EVENTS = [EventId.cgroup_mkdir, EventId.cgroup_rmdir];
@@ -65,25 +67,77 @@ export class EventPipeline {
   private batchRaw = 0;
   private batchSeq = 0;
   private batchBase = 0;
+  /** Set while warming up: nothing is written and the container table is not asked about made-up cgroups. */
+  private discard = false;
   private readonly visit: (mat: Materialiser, evPtr: number, argPtr: number, n: number, delta: number) => void;
+  // the options, as fields in one fixed order: the object literals callers pass have shapes of their own, and the
+  // compiled event path should not depend on which literal built this pipeline (see warm-up.ts)
+  private readonly decoder: ChunkDecoder;
+  private readonly printer: Printer;
+  private readonly raw: RawFormat | null;
+  private readonly clock: EventClock;
+  private readonly accept: (ev: TraceEvent) => boolean;
+  private readonly enrich: ((ev: TraceEvent) => void) | null;
+  private readonly tracker: ContainerTracker | null;
+  private readonly containerOf: (cgroupId: number | bigint, hostPid: number) => string;
+  private readonly stats: Stats;
+  private readonly write: (bytes: Uint8Array) => void;
+  private readonly fail: (message: string) => void;
 
-  constructor(private readonly o: PipelineOptions) {
+  constructor(o: PipelineOptions) {
+    this.decoder = o.decoder;
+    this.printer = o.printer;
+    this.raw = o.raw;
+    this.clock = o.clock;
+    this.accept = o.accept;
+    this.enrich = o.enrich;
+    const tracker = (this.tracker = o.tracker);
+    this.containerOf = tracker ? (id, pid) => tracker.containerOf(id, pid) : () => "";
+    this.stats = o.stats;
+    this.write = o.write;
+    this.fail = o.fail;
     this.order = new OrderWindow(this.slots, o.windowNs);
     for (const id of o.print) if (id >= 0 && id <= MAX_ID) this.printable[id] = 1;
     for (const id of TRACKER_EVENTS) this.asObject[id] = 1;
     this.visit = (mat, evPtr, argPtr, n, delta) => this.ingest(mat, evPtr, argPtr, n, delta);
   }
 
+  /**
+   * Runs `batches` batches of made-up records (warm-up.ts) through this very pipeline, so that what the engine
+   * compiles is specialised to its real callbacks; nothing is written and every counter is left as it was.
+   */
+  warmUp(records: { bytes: Uint8Array; ids: number[] }, batches: number): void {
+    const saved = { ...this.stats }, decoded = { ...this.decoder.stats };
+    const counts = [this.bookkeeping, this.droppedInUser, this.order.late];
+    const printable = this.printable.slice();
+    for (const id of records.ids) this.printable[id] = 1;
+    this.discard = true;
+    try {
+      const hold = () => () => {};
+      for (let b = 0; b < batches; b++) {
+        // the same bytes each time: the window lets them go as soon as the next batch's drain time has passed them
+        this.onBatch({ chunks: [{ ring: 0, bytes: records.bytes }], drainNs: Number.MAX_SAFE_INTEGER, hold });
+      }
+      this.finish();
+    } finally {
+      this.discard = false;
+      this.printable.set(printable);
+      Object.assign(this.stats, saved);
+      Object.assign(this.decoder.stats, decoded);
+      [this.bookkeeping, this.droppedInUser, this.order.late] = counts;
+    }
+  }
+
   /** Takes in one drained batch and prints what the ordering window releases. */
   onBatch(batch: RingBatch): void {
-    this.o.tracker?.expire();
+    this.tracker?.expire();
     this.batchSeq = this.nextSeq++;
     this.batchRaw = 0;
     for (const c of batch.chunks) {
-      if (this.o.raw !== null && (this.samples === null || this.samples.buffer !== c.bytes.buffer)) this.samples = new Samples(c.bytes.buffer);
+      if (this.raw !== null && (this.samples === null || this.samples.buffer !== c.bytes.buffer)) this.samples = new Samples(c.bytes.buffer);
       this.batchBase = c.bytes.byteOffset;
       this.order.startRun();
-      this.o.decoder.scanChunk(c.bytes, this.visit);
+      this.decoder.scanChunk(c.bytes, this.visit);
     }
     this.batches.push({ seq: this.batchSeq, remaining: this.batchRaw, release: this.batchRaw ? batch.hold() : null });
     this.releaseDone();
@@ -101,9 +155,9 @@ export class EventPipeline {
   }
 
   private ingest(mat: Materialiser, evPtr: number, argPtr: number, n: number, delta: number): void {
-    const o = this.o, stats = o.decoder.stats, slots = this.slots, order = this.order;
+    const stats = this.decoder.stats, slots = this.slots, order = this.order, tracker = this.tracker;
     const u32 = mat.u32;
-    const raw = o.raw !== null;
+    const raw = this.raw !== null;
     for (let i = 0; i < n; i++) {
       const e = (evPtr >>> 2) + i * EV_WORDS;
       const kind = raw ? mat.check(evPtr, argPtr, i, stats) : ROW_OTHER;
@@ -113,7 +167,7 @@ export class EventPipeline {
       if (kind === ROW_OTHER || this.asObject[id] === 1) {
         const ev = mat.row(evPtr, argPtr, i, stats);
         if (ev === null) continue;
-        o.tracker?.observe(ev);
+        tracker?.observe(ev);
         slot = slots.alloc();
         slots.obj[slot] = ev;
         slots.sec[slot] = ev.tsSec;
@@ -125,10 +179,8 @@ export class EventPipeline {
         slots.nsec[slot] = u32[e + EV_TS_NSEC];
         slots.off[slot] = off + delta + this.batchBase;
         slots.batch[slot] = this.batchSeq;
-        if (o.tracker !== null) {
-          const w = off >>> 2;
-          slots.container[slot] = o.tracker.containerOf(u64From(u32[w + W.cgroup], u32[w + W.cgroup + 1]), u32[w + W.hostPid]);
-        } else slots.container[slot] = "";
+        const w = off >>> 2;
+        slots.container[slot] = this.discard ? "" : this.containerOf(u64From(u32[w + W.cgroup], u32[w + W.cgroup + 1]), u32[w + W.hostPid]);
         this.batchRaw++;
       }
       stats.events++;
@@ -137,7 +189,7 @@ export class EventPipeline {
   }
 
   private emit(n: number): void {
-    const o = this.o, slots = this.slots, buf = this.out, stats = o.stats;
+    const slots = this.slots, buf = this.out, stats = this.stats, clock = this.clock;
     const list = this.order.out;
     buf.reset();
     for (let k = 0; k < n; k++) {
@@ -149,21 +201,22 @@ export class EventPipeline {
           this.bookkeeping++;
           continue;
         }
-        if (this.printable[ev.eventId] !== 1 || !o.accept(ev)) {
+        if (this.printable[ev.eventId] !== 1 || !this.accept(ev)) {
           this.droppedInUser++;
           continue;
         }
-        if (o.enrich) o.enrich(ev);
+        if (this.enrich) this.enrich(ev);
         const at = buf.off;
         try {
-          if (o.printer.eventInto) o.printer.eventInto(ev, buf);
-          else buf.utf8(o.printer.event(ev));
+          const printer = this.printer;
+          if (printer.eventInto) printer.eventInto(ev, buf);
+          else buf.utf8(printer.event(ev));
           stats.EventCount++;
         } catch (e) {
           // a template that fails on one event: report it, count it, go on with the next
           buf.off = at;
           stats.ErrorCount++;
-          o.fail((e as Error).message);
+          this.fail((e as Error).message);
         }
         continue;
       }
@@ -172,15 +225,22 @@ export class EventPipeline {
       if ((s.u8[off + CTX.flags] & BOOKKEEPING) !== 0) this.bookkeeping++;
       else if (this.printable[s.u32[(off >>> 2) + W.eventId]] !== 1) this.droppedInUser++;
       else {
-        if (o.raw === "json") rawJsonInto(buf, s, off, slots.sec[slot], slots.nsec[slot], slots.container[slot], o.clock);
-        else rawTableInto(buf, s, off, slots.sec[slot], slots.nsec[slot], o.clock);
+        if (this.raw === "json") rawJsonInto(buf, s, off, slots.sec[slot], slots.nsec[slot], slots.container[slot], clock);
+        else rawTableInto(buf, s, off, slots.sec[slot], slots.nsec[slot], clock);
         stats.EventCount++;
       }
       this.printedRaw(slots.batch[slot]);
       slots.release(slot);
+      if (buf.off >= FLUSH_BYTES) this.flushOut();
     }
     this.afterBatch?.();
-    if (buf.off) o.write(buf.buf.subarray(0, buf.off));
+    this.flushOut();
+  }
+
+  private flushOut(): void {
+    const buf = this.out;
+    if (buf.off && !this.discard) this.write(buf.buf.subarray(0, buf.off));
+    buf.reset();
   }
 
   /** One more raw event of batch `seq` is out; staged bytes go back in order once their batches are done. */

@@ -1,10 +1,10 @@
-// Main-thread side of the ring-polling worker: starts it, hands staged batches to onBatch, frees their staging
-// room, and stops it with a final drain.
-import { CTL, stagingBytes, type PollerInit, type PollerMessage, type RingBatch } from "./poller-protocol.ts";
+// Main-thread side of the ring-polling worker: starts it early (its start-up overlaps loading the BPF object),
+// hands staged batches to onBatch, gives their staging room back, and stops it with a final drain.
+import {
+  CTL, STAGING_PREFERRED, type PollerInit, type PollerMessage, type PollerPrepare, type RingBatch,
+} from "./poller-protocol.ts";
 
-export interface PollerOptions {
-  /** URL of src/poll-worker.ts, computed in the entry module so that it resolves inside the executable too. */
-  workerUrl: string;
+export interface PollerStart {
   epollFd: number;
   rings: { base: number; size: number }[];
   timeoutMs?: number;
@@ -15,22 +15,35 @@ export interface PollerOptions {
 export class Poller {
   private readonly worker: Worker;
   private readonly ctl = new Int32Array(new SharedArrayBuffer(16));
+  private readonly staging: SharedArrayBuffer;
   private readonly finished: Promise<void>;
+  private resolveDone!: () => void;
+  private started = false;
 
-  constructor(o: PollerOptions) {
-    this.worker = new Worker(o.workerUrl);
-    const staging = new SharedArrayBuffer(stagingBytes(o.rings));
-    const view = new Uint8Array(staging);
-    let resolveDone!: () => void;
-    this.finished = new Promise((r) => (resolveDone = r));
-    // staging spans in the order they were filled; the worker relies on them being freed in that order
+  /**
+   * @param workerUrl URL of src/poll-worker.ts, computed in the entry module so that it resolves inside the executable too
+   * @param stagingBytes size of the shared staging area (poller-protocol.ts stagingBytes)
+   */
+  constructor(workerUrl: string, stagingBytes: number) {
+    this.worker = new Worker(workerUrl);
+    this.staging = new SharedArrayBuffer(stagingBytes);
+    this.finished = new Promise((r) => (this.resolveDone = r));
+    // the worker faults in the part of the staging area used first now, on its own thread, not while tracing
+    this.worker.postMessage({ prepare: { staging: this.staging, touch: STAGING_PREFERRED } } satisfies PollerPrepare);
+  }
+
+  /** Starts reading the rings; batches go to o.onBatch in the order they were drained. */
+  start(o: PollerStart): void {
+    this.started = true;
+    const view = new Uint8Array(this.staging);
+    // staged bytes of each batch in the order they were filled; the worker relies on getting them back in that order
     const spans: { span: number; done: boolean }[] = [];
     const freeDone = () => {
       let freed = 0;
       while (spans.length && spans[0].done) freed += spans.shift()!.span;
       if (freed) {
-        Atomics.sub(this.ctl, CTL.stagingUsed, freed);
-        Atomics.notify(this.ctl, CTL.stagingUsed);
+        Atomics.add(this.ctl, CTL.freed, freed);
+        Atomics.notify(this.ctl, CTL.freed);
       }
     };
     this.worker.onmessage = (e: MessageEvent<PollerMessage>) => {
@@ -40,7 +53,7 @@ export class Poller {
         const chunks: RingBatch["chunks"] = [];
         for (const c of m.staged) {
           chunks.push({ ring: c.ring, bytes: view.subarray(c.off, c.off + c.len) });
-          span += c.span;
+          span += c.len;
         }
         const entry = { span, done: false };
         spans.push(entry);
@@ -55,21 +68,20 @@ export class Poller {
           if (!held) release();
         }
       } else if ("done" in m) {
-        resolveDone();
+        this.resolveDone();
       } else {
         o.onError(m.error);
-        resolveDone();
+        this.resolveDone();
       }
     };
     this.worker.onerror = (e) => {
       o.onError(e.message);
-      resolveDone();
+      this.resolveDone();
     };
     const init: PollerInit = {
       epollFd: o.epollFd,
       rings: o.rings,
       control: this.ctl.buffer as SharedArrayBuffer,
-      staging,
       timeoutMs: o.timeoutMs ?? 100,
     };
     this.worker.postMessage(init);
@@ -78,7 +90,7 @@ export class Poller {
   /** Asks the worker to drain once more and stop; resolves after every batch it sent was handled. */
   async stop(): Promise<void> {
     Atomics.store(this.ctl, CTL.stop, 1);
-    await this.finished;
+    if (this.started) await this.finished;
     this.worker.terminate();
   }
 

@@ -6,7 +6,7 @@ import { possibleCpus } from "../../ffi/libbpf.ts";
 import { KSTAT } from "../events/schema.ts";
 import { log } from "../log.ts";
 import { Poller } from "./poller.ts";
-import type { RingBatch } from "./poller-protocol.ts";
+import { stagingBytes, type RingBatch } from "./poller-protocol.ts";
 
 export interface MapEntry { map: string; key: Uint8Array; value: Uint8Array }
 
@@ -40,10 +40,17 @@ export interface TraceOptions {
 export type KernelStats = Record<(typeof KSTAT)[number], number>;
 
 export async function trace(o: TraceOptions, signal: AbortSignal): Promise<KernelStats> {
-  const obj = bpf.openObject(o.object, { objectName: o.objectName, btfPath: o.btfPath });
+  // started first: the worker's own start-up then overlaps the load
+  let poller: Poller | null = new Poller(o.workerUrl, stagingBytes(possibleCpus(), o.perfPages * 4096));
+  let obj: Pointer;
+  try {
+    obj = bpf.openObject(o.object, { objectName: o.objectName, btfPath: o.btfPath });
+  } catch (err) {
+    await poller.stop();
+    throw err;
+  }
   const links: Pointer[] = [];
   let perf: bpf.PerfBuffer | null = null;
-  let poller: Poller | null = null;
   let stats: KernelStats | null = null;
   let open = true;
   const fds = new Map<string, number>();
@@ -90,8 +97,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     const pageBytes = o.perfPages * 4096;
     perf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, "events")), o.perfPages, Math.max(4096, pageBytes >> 3));
     let failure: string | null = null;
-    poller = new Poller({
-      workerUrl: o.workerUrl,
+    poller.start({
       epollFd: perf.epollFd,
       rings: perf.rings,
       onBatch: o.onBatch,

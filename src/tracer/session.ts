@@ -15,7 +15,8 @@ import type { OutputConfig } from "../output/options.ts";
 import { createPrinter } from "../output/create.ts";
 import { EventClock } from "../output/time.ts";
 import type { Stats } from "../output/printer.ts";
-import { EventPipeline } from "../pipeline/pipeline.ts";
+import { EventPipeline, type PipelineOptions } from "../pipeline/pipeline.ts";
+import { syntheticRecords } from "../pipeline/warm-up.ts";
 import { rawFormat } from "../pipeline/raw-format.ts";
 import { embeddedDecoder, embeddedLibs } from "./assets.ts";
 import { encodeConfig } from "./config.ts";
@@ -84,7 +85,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const hasher = o.output.options.execHash ? new ExecHasher() : null;
   let stacks: StackReader | null = null;
   const tracker = containers.tracker;
-  const pipeline = new EventPipeline({
+  const pipelineOptions: PipelineOptions = {
     decoder, printer, clock: new EventClock(bootEpochNs, startMonoNs, o.output.options.relativeTime), print: o.plan.print,
     accept, tracker, stats,
     raw: rawFormat(o.output, o.plan, containerMode),
@@ -98,7 +99,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
     },
     fail: (message) => err.write(`tracee: ${message}\n`),
     windowNs: REORDER_WINDOW_NS,
-  });
+  };
+  const pipeline = new EventPipeline(pipelineOptions);
+  if (pipelineOptions.raw) pipeline.warmUp(syntheticRecords(100), 500);
   pipeline.afterBatch = () => stacks?.endBatch();
   const onBatch = (batch: RingBatch) => pipeline.onBatch(batch);
 

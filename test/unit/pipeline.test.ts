@@ -9,7 +9,9 @@ import { EventClock } from "../../src/output/time.ts";
 import type { Stats } from "../../src/output/printer.ts";
 import { EventPipeline, type RawFormat } from "../../src/pipeline/pipeline.ts";
 import { EventSlots, OrderWindow } from "../../src/pipeline/order.ts";
+import { syntheticRecords } from "../../src/pipeline/warm-up.ts";
 import type { RingBatch } from "../../src/tracer/poller-protocol.ts";
+import type { ContainerTracker } from "../../src/containers/tracker.ts";
 import { concat, encodeSample, perfLost, perfSample, type EncodedValue } from "../helpers/encoder.ts";
 
 /** xorshift32: the same "random" samples on every run. */
@@ -60,7 +62,7 @@ function valueFor(wire: ArgTypeName, r: R): EncodedValue | undefined {
 }
 
 /** One random sample of `def` at time `ns`; some arguments left out, some strings marked truncated. */
-function sample(def: (typeof EVENTS)[number], ns: number, r: R, extra: Record<string, number> = {}): Uint8Array {
+function sample(def: (typeof EVENTS)[number], ns: number, r: R, extra: Record<string, number | string> = {}): Uint8Array {
   const args: Record<string, EncodedValue> = {};
   const truncated: Record<string, boolean> = {};
   for (const p of def.params) {
@@ -83,7 +85,19 @@ function sample(def: (typeof EVENTS)[number], ns: number, r: R, extra: Record<st
 interface Run { text: string; stats: Stats; bookkeeping: number; dropped: number; late: number; errors: number }
 
 /** Runs batches of perf bytes (one chunk per ring each) through a pipeline, staged in one shared buffer. */
-function runPipeline(batches: { chunks: Uint8Array[]; drainNs: number }[], format: string[], raw: RawFormat | null, print: Set<number>): Run {
+/** A stand-in for the container table: cgroup 4242 is a container, every other cgroup is not. */
+const fakeTracker = {
+  containerOf: (id: number | bigint) => (id === 4242 ? "3f6ab1c2e85d".padEnd(64, "0") : ""),
+  observe(ev: { containerId: string; cgroupId: number | bigint; hostProcessId: number }) {
+    ev.containerId = this.containerOf(ev.cgroupId);
+  },
+  expire() {},
+} as unknown as ContainerTracker;
+
+function runPipeline(
+  batches: { chunks: Uint8Array[]; drainNs: number }[], format: string[], raw: RawFormat | null, print: Set<number>,
+  before?: (p: EventPipeline) => void,
+): Run {
   const cfg = parseOutputOptions(format);
   const boot = 1_700_000_000_123_456_789n, start = 5_000_000_000n;
   const printer = createPrinter(cfg, { bootEpochNs: boot, startMonoNs: start });
@@ -92,8 +106,9 @@ function runPipeline(batches: { chunks: Uint8Array[]; drainNs: number }[], forma
   const parts: Uint8Array[] = [];
   const p = new EventPipeline({
     decoder, printer, raw, clock: new EventClock(boot, start, cfg.options.relativeTime), print, accept: () => true,
-    enrich: null, tracker: null, stats, write: (b) => parts.push(new Uint8Array(b)), fail: () => {}, windowNs: 50_000_000,
+    enrich: null, tracker: fakeTracker, stats, write: (b) => parts.push(new Uint8Array(b)), fail: () => {}, windowNs: 50_000_000,
   });
+  before?.(p);
   const staging = new SharedArrayBuffer(8 << 20);
   const view = new Uint8Array(staging);
   let at = 0;
@@ -114,7 +129,7 @@ function runPipeline(batches: { chunks: Uint8Array[]; drainNs: number }[], forma
 }
 
 /** Two CPUs' worth of random events over several batches, some out of order, some bookkeeping, one lost record. */
-function workload(seed: number, events = EVENTS): { chunks: Uint8Array[]; drainNs: number }[] {
+function workload(seed: number, events = EVENTS, sameContext = false): { chunks: Uint8Array[]; drainNs: number }[] {
   const r = rng(seed);
   const batches = [];
   let ns = 7_000_000_000 - 3000;
@@ -126,7 +141,13 @@ function workload(seed: number, events = EVENTS): { chunks: Uint8Array[]; drainN
         ns += 1 + r.int(400_000);
         // a syscall that slept carries its entry time: older than what came before it
         const t = r.next() < 0.05 ? ns - r.int(30_000_000) : ns;
-        const extra = r.next() < 0.03 ? { flags: CTX_FLAG.bookkeeping } : {};
+        const extra: Record<string, number | string> = r.next() < 0.03 ? { flags: CTX_FLAG.bookkeeping } : {};
+        if (sameContext) {
+          // runs of one thread's events, now and then another thread or the same one in another cgroup
+          const other = r.next() < 0.1;
+          Object.assign(extra, { pid: other ? 77 : 76, tid: 76, host_pid: 76, host_tid: 76, ppid: 1, host_ppid: 1, uid: 0, comm: "busy", uts_name: "vm" });
+          extra.cgroup_id = r.next() < 0.2 ? 4242 : 1;
+        }
         parts.push(sample(r.pick(events), t, r, extra));
       }
       if (b === 2 && cpu === 1) parts.push(perfLost(7));
@@ -146,8 +167,8 @@ for (const [label, format, raw] of [
   ["table with relative time", ["table", "option:relative-time"], "table"],
 ] as const) {
   test(`raw ${label} printer writes the same bytes as the object printer for every event`, () => {
-    for (const seed of [1, 2, 3]) {
-      const batches = workload(seed);
+    for (const [seed, same] of [[1, false], [2, false], [3, true], [4, true]] as const) {
+      const batches = workload(seed, EVENTS, same);
       const a = runPipeline(batches, [...format], null, ALL);
       const b = runPipeline(batches, [...format], raw, ALL);
       expect(b.stats).toEqual(a.stats);
@@ -304,4 +325,13 @@ test("equal timestamps keep their arrival order", () => {
   }
   const n = w.flush();
   expect(Array.from(w.out.subarray(0, n), (s) => slots.off[s])).toEqual([3, 0, 1, 2, 4]);
+});
+
+test("warming up prints nothing, changes no counter and leaves the output of real events as it was", () => {
+  const batches = workload(21);
+  const cold = runPipeline(batches, ["json"], "json", ALL);
+  const warm = runPipeline(batches, ["json"], "json", ALL, (p) => p.warmUp(syntheticRecords(50), 20));
+  expect(warm.text).toBe(cold.text);
+  expect(warm.stats).toEqual(cold.stats);
+  expect([warm.bookkeeping, warm.dropped, warm.late, warm.errors]).toEqual([cold.bookkeeping, cold.dropped, cold.late, cold.errors]);
 });
