@@ -86,10 +86,11 @@ interface Run { text: string; stats: Stats; bookkeeping: number; dropped: number
 
 /** Runs batches of perf bytes (one chunk per ring each) through a pipeline, staged in one shared buffer. */
 /** A stand-in for the container table: cgroup 4242 is a container, every other cgroup is not. */
+const containerOf = (id: number | bigint) => (id === 4242 ? "3f6ab1c2e85d".padEnd(64, "0") : "");
 const fakeTracker = {
-  containerOf: (id: number | bigint) => (id === 4242 ? "3f6ab1c2e85d".padEnd(64, "0") : ""),
-  observe(ev: { containerId: string; cgroupId: number | bigint; hostProcessId: number }) {
-    ev.containerId = this.containerOf(ev.cgroupId);
+  containerOf,
+  observe(ev: { containerId: string; cgroupId: number | bigint }) {
+    ev.containerId = containerOf(ev.cgroupId);
   },
   expire() {},
 } as unknown as ContainerTracker;
