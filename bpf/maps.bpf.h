@@ -49,10 +49,12 @@ struct {
 	__uint(value_size, LIMIT_STACKDEPTH * sizeof(__u64));
 } stack_addresses_map SEC(".maps");
 
-/* chosen_events_map: event id -> EVENT_FLAG_* (SUBMIT = send to user space, ESSENTIAL = bookkeeping) */
+/* chosen_events_map: event id -> EVENT_FLAG_* (SUBMIT = send to user space, ESSENTIAL = bookkeeping); an array,
+ * because every syscall of the host looks itself up here and an array lookup is compiled inline (no hashing) */
+#define CHOSEN_EVENTS_MAX 4096
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CHOSEN_EVENTS_MAX);
 	__type(key, __u32);
 	__type(value, __u32);
 } chosen_events_map SEC(".maps");

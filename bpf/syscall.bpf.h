@@ -7,6 +7,41 @@
 #include "maps.bpf.h"
 #include "buffer.bpf.h"
 
+/* Whether syscall `id` is chosen for printing (an array lookup: this runs for every syscall of the host). */
+static __always_inline bool syscall__chosen(__u32 id)
+{
+	return id < LIMIT_SYSCALLSLOTS && event__submit(id);
+}
+
+/* The six argument registers (di, si, dx, r10, r8, r9), with one read of the part of pt_regs that holds them
+ * (r10 .. di on x86-64) rather than six; one read each if a kernel's pt_regs were laid out otherwise. */
+static __always_inline void syscall__read_args(struct pt_regs *regs, __u64 *args)
+{
+	__u64 span[8];
+	__u32 base = bpf_core_field_offset(struct pt_regs, r10);
+	__u32 di = bpf_core_field_offset(struct pt_regs, di) - base, si = bpf_core_field_offset(struct pt_regs, si) - base;
+	__u32 dx = bpf_core_field_offset(struct pt_regs, dx) - base, r8 = bpf_core_field_offset(struct pt_regs, r8) - base;
+	__u32 r9 = bpf_core_field_offset(struct pt_regs, r9) - base;
+
+	/* the offsets are constants once relocated: the verifier keeps one of the two ways */
+	if (di < sizeof(span) && si < sizeof(span) && dx < sizeof(span) && r8 < sizeof(span) && r9 < sizeof(span) &&
+	    !((di | si | dx | r8 | r9) & 7) && !bpf_probe_read_kernel(span, sizeof(span), (void *)regs + base)) {
+		args[0] = span[di / 8];
+		args[1] = span[si / 8];
+		args[2] = span[dx / 8];
+		args[3] = span[0];
+		args[4] = span[r8 / 8];
+		args[5] = span[r9 / 8];
+		return;
+	}
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
+	args[4] = BPF_CORE_READ(regs, r8);
+	args[5] = BPF_CORE_READ(regs, r9);
+}
+
 /* Saves one syscall argument by its wire type (syscall_arg_types) into the event being built; pointers
  * into user memory are read now. Returns like the savers (0: unreadable). A global function: the verifier
  * checks it once, not once per argument and call site. */

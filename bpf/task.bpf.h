@@ -71,29 +71,45 @@ static __always_inline __u32 container__state(__u64 cgroup_id)
 	return s ? *s : 0;
 }
 
-/* Fills the fixed header for an event of current; argnum starts at 0 and grows as args are saved. */
+/* Fills the fixed header for an event of current; argnum starts at 0 and grows as args are saved. Every event
+ * pays for this, so each kernel pointer is read once (nsproxy, pid_ns_for_children, thread_pid are shared by
+ * several fields), and in the root pid namespace (level 0, most tasks) the namespace ids are the host ids the
+ * helper already gave, so struct pid is not walked. */
 static __always_inline void ctx__fill(struct event_context *c, struct task_struct *t, __s32 id, __u64 ts)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 level = task__ns_level(t);
 	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
+	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
+	struct pid_namespace *pidns = BPF_CORE_READ(nsp, pid_ns_for_children);
+	struct pid *tpid = BPF_CORE_READ(t, thread_pid);
+	__u32 level = BPF_CORE_READ(pidns, level);
+	__u32 own = BPF_CORE_READ(tpid, level);
 	struct uts_namespace *uts;
 	__u32 state;
 
+	/* see task__ns_level */
+	if (level > own)
+		level = own;
 	c->ts = ts;
 	c->cgroup_id = task__cgroup_id(t);
-	c->pid = task__ns_tgid(t, level);
-	c->tid = task__ns_tid(t, level);
-	c->ppid = task__ns_tgid(parent, level);
 	c->host_pid = pid_tgid >> 32;
 	c->host_tid = (__u32)pid_tgid;
 	c->host_ppid = BPF_CORE_READ(parent, tgid);
+	if (level == 0) {
+		c->pid = c->host_pid;
+		c->tid = c->host_tid;
+		c->ppid = c->host_ppid;
+	} else {
+		c->pid = task__ns_tgid(t, level);
+		c->tid = task__pid_nr_at(tpid, level);
+		c->ppid = task__ns_tgid(parent, level);
+	}
 	c->uid = (__u32)bpf_get_current_uid_gid();
-	c->mnt_ns = task__mnt_ns(t);
-	c->pid_ns = task__pid_ns(t);
+	c->mnt_ns = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+	c->pid_ns = BPF_CORE_READ(pidns, ns.inum);
 	bpf_get_current_comm(c->comm, sizeof(c->comm));
 	/* nodename is 65 bytes; the header keeps the first 15 and a NUL */
-	uts = BPF_CORE_READ(t, nsproxy, uts_ns);
+	uts = BPF_CORE_READ(nsp, uts_ns);
 	BPF_CORE_READ_STR_INTO(&c->uts_name, uts, name.nodename);
 	c->event_id = id;
 	c->retval = 0;

@@ -26,8 +26,12 @@ int tracepoint__raw_syscalls__sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct pt_regs *regs = (void *)ctx->args[0];
 	__u32 id = ctx->args[1];
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	bool enter = event__submit(EV_SYS_ENTER);
 	struct saved_args a = {};
 
+	/* every syscall of the host passes here: one array lookup decides for most of them */
+	if (!enter && !syscall__chosen(id))
+		return 0;
 	if (!filter__pass(t))
 		return 0;
 	if (task__in_compat_syscall(t)) {
@@ -35,18 +39,13 @@ int tracepoint__raw_syscalls__sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	}
 	a.ts = bpf_ktime_get_ns();
-	if (event__submit(EV_SYS_ENTER))
+	if (enter)
 		syscall__emit_raw(ctx, t, EV_SYS_ENTER, id, a.ts, 0);
-	if (id >= LIMIT_SYSCALLSLOTS || SYSCALL_NEVER_RETURNS(id) || !event__submit(id))
+	if (!syscall__chosen(id) || SYSCALL_NEVER_RETURNS(id))
 		return 0;
 
 	a.id = id;
-	a.args[0] = BPF_CORE_READ(regs, di);
-	a.args[1] = BPF_CORE_READ(regs, si);
-	a.args[2] = BPF_CORE_READ(regs, dx);
-	a.args[3] = BPF_CORE_READ(regs, r10);
-	a.args[4] = BPF_CORE_READ(regs, r8);
-	a.args[5] = BPF_CORE_READ(regs, r9);
+	syscall__read_args(regs, a.args);
 	/* execve/execveat are sent now (the old image is gone at exit); a failed one sends again at exit */
 	if (SYSCALL_SENT_AT_ENTRY(id)) {
 		bpf_get_current_comm(a.comm, sizeof(a.comm));
@@ -64,13 +63,16 @@ int tracepoint__raw_syscalls__sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct pt_regs *regs = (void *)ctx->args[0];
 	__s64 ret = ctx->args[1];
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 id = BPF_CORE_READ(regs, orig_ax);
+	bool exit = event__submit(EV_SYS_EXIT);
 	struct saved_args a, *saved;
-	__u32 id;
 
+	/* every syscall of the host passes here; sys_enter saved arguments only for chosen syscalls */
+	if (!exit && !syscall__chosen(id))
+		return 0;
 	if (!filter__pass(t) || task__in_compat_syscall(t))
 		return 0;
-	id = BPF_CORE_READ(regs, orig_ax);
-	if (event__submit(EV_SYS_EXIT))
+	if (exit)
 		syscall__emit_raw(ctx, t, EV_SYS_EXIT, id, bpf_ktime_get_ns(), ret);
 
 	saved = bpf_map_lookup_elem(&args_map, &tid);
