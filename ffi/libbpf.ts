@@ -98,6 +98,10 @@ export function setInitialValue(map: Pointer, data: Uint8Array): void {
   checkInt(`setting initial value of ${mapName(map)}`, L().bpf_map__set_initial_value(map, data, data.length));
 }
 
+export function setMaxEntries(map: Pointer, n: number): void {
+  checkInt(`sizing ${mapName(map)}`, L().bpf_map__set_max_entries(map, n));
+}
+
 export function* programs(obj: Pointer): Generator<Pointer> {
   let p: Pointer | null = null;
   while ((p = L().bpf_object__next_program(obj, p))) yield p;
