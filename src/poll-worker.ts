@@ -1,9 +1,10 @@
 // Worker thread that waits on the perf rings' epoll fd and copies their raw bytes into the shared staging area
-// for the main thread, one batch per wake-up.
+// for the main thread, one batch per wake-up; before that, it loads the BPF object while the main thread warms up.
 import { epollWait, monotonicNs } from "../ffi/libc.ts";
+import { loadObjectHere } from "../ffi/libbpf.ts";
 import { PerfRing } from "../ffi/perf-ring.ts";
 import {
-  CTL, placeChunk, type PollerInit, type PollerPrepare, type StagedBatch, type StagedChunk,
+  CTL, placeChunk, type PollerInit, type PollerLoad, type PollerLoaded, type PollerPrepare, type StagedBatch, type StagedChunk,
 } from "./tracer/poller-protocol.ts";
 
 declare const self: Worker;
@@ -70,15 +71,29 @@ function run(init: PollerInit): void {
   self.postMessage({ done: true });
 }
 
-self.onmessage = (e: MessageEvent<PollerPrepare | PollerInit>) => {
+let touchPending = 0;
+/** Faults in the start of the staging area (the part used first), once. */
+function touchStaging(): void {
+  const end = Math.min(touchPending, staging.length);
+  touchPending = 0;
+  for (let i = 0; i < end; i += 4096) staging[i] = 0;
+}
+
+self.onmessage = (e: MessageEvent<PollerPrepare | PollerLoad | PollerInit>) => {
   try {
     const m = e.data;
     if ("prepare" in m) {
       staging = new Uint8Array(m.prepare.staging);
-      const end = Math.min(m.prepare.touch, staging.length);
-      for (let i = 0; i < end; i += 4096) staging[i] = 0;
+      // done after the load when one comes: the load is what the main thread waits for
+      touchPending = m.prepare.touch;
       return;
     }
+    if ("load" in m) {
+      self.postMessage({ loaded: loadObjectHere(m.load.obj, m.load.printLevel) } satisfies PollerLoaded);
+      touchStaging();
+      return;
+    }
+    touchStaging();
     run(m);
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });

@@ -1,7 +1,7 @@
 // Main-thread side of the ring-polling worker: starts it early (its start-up overlaps loading the BPF object),
 // hands staged batches to onBatch, gives their staging room back, and stops it with a final drain.
 import {
-  CTL, STAGING_PREFERRED, type PollerInit, type PollerMessage, type PollerPrepare, type RingBatch,
+  CTL, STAGING_PREFERRED, type PollerInit, type PollerLoad, type PollerMessage, type PollerPrepare, type RingBatch,
 } from "./poller-protocol.ts";
 
 export interface PollerStart {
@@ -30,6 +30,22 @@ export class Poller {
     this.finished = new Promise((r) => (this.resolveDone = r));
     // the worker faults in the part of the staging area used first now, on its own thread, not while tracing
     this.worker.postMessage({ prepare: { staging: this.staging, touch: STAGING_PREFERRED } } satisfies PollerPrepare);
+  }
+
+  /**
+   * Loads the opened BPF object `obj` on the worker's thread; resolves with libbpf's result (-errno on failure) and
+   * what it printed. Until it resolves, nothing else may call libbpf (see loadObjectHere).
+   */
+  loadObject(obj: number, printLevel: number): Promise<{ rc: number; log: [number, string][] }> {
+    return new Promise((resolve, reject) => {
+      this.worker.onmessage = (e: MessageEvent<PollerMessage>) => {
+        const m = e.data;
+        if ("loaded" in m) resolve(m.loaded);
+        else if ("error" in m) reject(new Error(m.error));
+      };
+      this.worker.onerror = (e) => reject(new Error(e.message));
+      this.worker.postMessage({ load: { obj, printLevel } } satisfies PollerLoad);
+    });
   }
 
   /** Starts reading the rings; batches go to o.onBatch in the order they were drained. */

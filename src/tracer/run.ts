@@ -33,6 +33,8 @@ export interface TraceOptions {
   perfPages: number;
   workerUrl: string;
   onBatch: (batch: RingBatch) => void;
+  /** Called while the object loads on another thread: start-up work that must not call libbpf. */
+  whileLoading?: () => void;
   /** Called after `entries` are written and before attach: map writes that need the kernel's state. */
   onLoaded?: (maps: MapAccess) => void;
   /** Called once everything is attached and the rings are being read. */
@@ -79,7 +81,18 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     for (const [name, n] of Object.entries(sizes)) bpf.setMaxEntries(bpf.findMap(obj, name), n);
     const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
     for (const x of progs) if (!o.wantProgram(x.name, x.section)) bpf.setAutoload(x.p, false);
-    bpf.loadObject(obj);
+    // on the poll worker's thread, so that start-up work that does not need libbpf runs meanwhile
+    const loading = poller.loadObject(obj as unknown as number, bpf.printLevel());
+    let meanwhile: unknown = null;
+    try {
+      o.whileLoading?.();
+    } catch (err) {
+      meanwhile = err; // not thrown before the load is over: the worker is inside libbpf until then
+    }
+    const loaded = await loading;
+    bpf.replayLog(loaded.log);
+    if (loaded.rc < 0) throw new BpfError("loading BPF object", -loaded.rc);
+    if (meanwhile) throw meanwhile;
 
     for (const e of o.entries) bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, e.map)), e.key, e.value, e.map);
     o.onLoaded?.(maps);

@@ -1,7 +1,7 @@
 // A tracing session: turns parsed options into kernel configuration, runs the lifecycle, and streams decoded,
 // filtered, formatted events to the sink until a signal stops it.
 import { loadLibbpf } from "../../ffi/loader.ts";
-import { libbpfVersion } from "../../ffi/libbpf.ts";
+import { libbpfVersion, LIBBPF_DEBUG, LIBBPF_WARN, setPrintLevel } from "../../ffi/libbpf.ts";
 import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
 import type { CaptureConfig } from "../capture/options.ts";
 import { containerSupport } from "../containers/setup.ts";
@@ -50,6 +50,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const btfPath = resolveBtf(o.btfFile);
   const containers = containerSupport(o.plan);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
+  setPrintLevel(log.level >= 4 ? LIBBPF_DEBUG : LIBBPF_WARN);
   log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
   const object = await resolveObject({ installPath: o.installPath, buildPolicy: o.buildPolicy });
   log.debug(`eBPF object: ${object.source}`);
@@ -101,7 +102,6 @@ export async function runSession(o: SessionOptions): Promise<number> {
     windowNs: REORDER_WINDOW_NS,
   };
   const pipeline = new EventPipeline(pipelineOptions);
-  if (pipelineOptions.raw) pipeline.warmUp(syntheticRecords(100), 500);
   pipeline.afterBatch = () => stacks?.endBatch();
   const onBatch = (batch: RingBatch) => pipeline.onBatch(batch);
 
@@ -126,6 +126,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
+        whileLoading: () => pipelineOptions.raw && pipeline.warmUp(syntheticRecords(100), 500),
         onLoaded: (maps) => tracker?.load(maps),
         onReady: ({ programs, unavailable, mapFd }) => {
           if (o.output.options.stackAddresses) stacks = new StackReader(mapFd("stack_addresses_map"));
