@@ -167,7 +167,7 @@ export class EventPipeline {
       if (kind === ROW_OTHER || this.asObject[id] === 1) {
         const ev = mat.row(evPtr, argPtr, i, stats);
         if (ev === null) continue;
-        tracker?.observe(ev);
+        if (!this.discard) tracker?.observe(ev);
         slot = slots.alloc();
         slots.obj[slot] = ev;
         slots.sec[slot] = ev.tsSec;

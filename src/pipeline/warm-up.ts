@@ -4,20 +4,32 @@
 import { ARG_FIXED_SIZE, ArgType, CONTEXT_SIZE, EVENT_BY_NAME, type ArgTypeName } from "../events/schema.ts";
 import { CTX } from "../events/gen/events.ts";
 
-/** Events and argument values typical of a busy host; their arguments take the raw printers' paths. */
-const SAMPLES: [string, Record<string, number | string>][] = [
+type Value = number | string | string[] | Uint8Array;
+
+/** Events and argument values typical of a busy host: most take the raw printers' paths, the last ones (a socket
+ * address, argument lists) the TraceEvent path, which is compiled too. */
+const SAMPLES: [string, Record<string, Value>][] = [
   ["openat", { dirfd: -100, pathname: "/usr/lib/x86_64-linux-gnu/libc.so.6", flags: 0o2000000, mode: 0 }],
   ["close", { fd: 3 }],
+  ["openat", { dirfd: -100, pathname: "/etc/ld.so.cache", flags: 0o2000000, mode: 0 }],
+  ["close", { fd: 4 }],
   ["read", { fd: 3, buf: 0x7ffd1234, count: 832 }],
   ["write", { fd: 1, buf: 0x55d0c0de, count: 42 }],
   ["newfstatat", { dirfd: 3, pathname: "", statbuf: 0x7ffd5678, flags: 0x1000 }],
   ["mmap", { addr: 0, length: 8192, prot: 3, flags: 0x22, fd: -1, off: 0 }],
+  ["socket", { domain: 2, type: 2, protocol: 0 }],
+  ["openat", { dirfd: -100, pathname: "/proc/self/status", flags: 0, mode: 0 }],
+  ["close", { fd: 5 }],
+  ["connect", { sockfd: 5, addr: Uint8Array.of(2, 0, 0, 9, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0), addrlen: 16 }],
+  ["execve", { pathname: "/bin/true", argv: ["true", "--version"], envp: ["PATH=/usr/bin:/bin"] }],
+  ["sched_process_exec", { cmdpath: "/bin/true", pathname: "/usr/bin/true", argv: "true\0--version\0", dev: 0x800001, inode: 1234, invoked_from_kernel: 0, ctime: 1, stdin_type: 0o20000 }],
 ];
 
-function sampleBytes(name: string, args: Record<string, number | string>, i: number): Uint8Array {
+function sampleBytes(name: string, args: Record<string, Value>, i: number): Uint8Array {
   const def = EVENT_BY_NAME.get(name)!;
   const parts: number[] = [];
   const enc = new TextEncoder();
+  const u32 = (n: number) => parts.push(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
   let argnum = 0;
   def.params.forEach((p, index) => {
     const v = args[p.name];
@@ -27,9 +39,25 @@ function sampleBytes(name: string, args: Record<string, number | string>, i: num
     argnum++;
     if (wire === "str") {
       const b = enc.encode(String(v));
-      parts.push(b.length & 0xff, (b.length >> 8) & 0xff, 0, 0, ...b);
+      u32(b.length);
+      parts.push(...b);
+    } else if (wire === "str_arr") {
+      u32((v as string[]).length);
+      for (const el of v as string[]) {
+        const b = enc.encode(el);
+        u32(b.length);
+        parts.push(...b);
+      }
+    } else if (wire === "args_arr") {
+      const b = enc.encode(String(v));
+      u32(b.length);
+      u32(b.filter((c) => c === 0).length);
+      parts.push(...b);
+    } else if (wire === "sockaddr") {
+      u32((v as Uint8Array).length);
+      parts.push(...(v as Uint8Array));
     } else {
-      let x = BigInt.asUintN(64, BigInt(v));
+      let x = BigInt.asUintN(64, BigInt(v as number));
       for (let k = 0; k < ARG_FIXED_SIZE[wire]; k++, x >>= 8n) parts.push(Number(x & 0xffn));
     }
   });
