@@ -71,29 +71,17 @@ function run(init: PollerInit): void {
   self.postMessage({ done: true });
 }
 
-let touchPending = 0;
-/** Faults in the start of the staging area (the part used first), once. */
-function touchStaging(): void {
-  const end = Math.min(touchPending, staging.length);
-  touchPending = 0;
-  for (let i = 0; i < end; i += 4096) staging[i] = 0;
-}
-
 self.onmessage = (e: MessageEvent<PollerPrepare | PollerLoad | PollerInit>) => {
   try {
     const m = e.data;
     if ("prepare" in m) {
       staging = new Uint8Array(m.prepare.staging);
-      // done after the load when one comes: the load is what the main thread waits for
-      touchPending = m.prepare.touch;
       return;
     }
     if ("load" in m) {
       self.postMessage({ loaded: loadObjectHere(m.load.obj, m.load.printLevel) } satisfies PollerLoaded);
-      touchStaging();
       return;
     }
-    touchStaging();
     run(m);
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });

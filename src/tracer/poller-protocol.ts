@@ -16,8 +16,6 @@ export interface PollerPrepare {
      * events in flight need (a page touched for the first time costs a fault, which is dear in a VM).
      */
     staging: SharedArrayBuffer;
-    /** Bytes at its start to fault in right away. */
-    touch: number;
   };
 }
 

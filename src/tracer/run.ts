@@ -86,6 +86,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     let meanwhile: unknown = null;
     try {
       o.whileLoading?.();
+      poller.touchStaging();
     } catch (err) {
       meanwhile = err; // not thrown before the load is over: the worker is inside libbpf until then
     }

@@ -104,6 +104,16 @@ async function drained(r: Running, paths: boolean): Promise<void> {
   }
 }
 
+/** SIGINT (tracers print their summaries on it), then SIGKILL if it has not exited within 10 s. */
+async function stop(p: Running["proc"]): Promise<void> {
+  p.kill("SIGINT");
+  const killed = await Promise.race([p.exited.then(() => false), Bun.sleep(10_000).then(() => true)]);
+  if (killed) {
+    p.kill("SIGKILL");
+    await p.exited;
+  }
+}
+
 /** One run of `tracer` around the workload `steps`; counts the workload's events with `path`. */
 async function traced(tracer: Tracer, steps: string[], path: string, count = tracer.captured): Promise<Sample> {
   const dir = mkdtempSync(join(WORK, "run-"));
@@ -120,8 +130,7 @@ async function traced(tracer: Tracer, steps: string[], path: string, count = tra
     await drained(r, tracer.showsPaths !== false);
     const tracerCpu = cpuSeconds(r.proc.pid) - cpu0;
     const rssKiB = peakRssKiB(r.proc.pid);
-    r.proc.kill("SIGINT");
-    await r.proc.exited;
+    await stop(r.proc);
     const stderr = await errText;
     const out = r.out && existsSync(r.out) ? readFileSync(r.out, "utf8") : "";
     return {
@@ -302,8 +311,7 @@ if (SECTIONS.has("startup")) {
       ms.push(performance.now() - t0);
       cpu.push(cpuSeconds(p.pid));
       rss.push(peakRssKiB(p.pid));
-      p.kill("SIGINT");
-      await p.exited;
+      await stop(p);
       rmSync(dir, { recursive: true, force: true });
     }
     console.log(`| ${label} | ${median(ms).toFixed(0)} ms | ${(median(cpu) * 1000).toFixed(0)} ms | ${fmtMiB(median(rss))} |`);
@@ -337,8 +345,7 @@ if (SECTIONS.has("kernel")) {
         void l;
         return { ns: (c.ns - b.ns - bgNs) / N, runs: (c.runs - b.runs - bgRuns) / N };
       } finally {
-        r.proc.kill("SIGINT");
-        await r.proc.exited;
+        await stop(r.proc);
         rmSync(dir, { recursive: true, force: true });
       }
     });

@@ -23,13 +23,13 @@ export function peakRssKiB(pid: number): number {
   }
 }
 
-/** Whether `pid` holds a BPF program or link fd, or a perf event fd (how tracers hook the kernel). */
+/** Whether `pid` holds a BPF link or a perf event fd: its programs are attached, not only loaded. */
 export function hooked(pid: number): boolean {
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
       try {
         const l = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        return l === "anon_inode:bpf_link" || l === "anon_inode:[perf_event]" || l === "anon_inode:bpf-prog";
+        return l === "anon_inode:bpf_link" || l === "anon_inode:[perf_event]";
       } catch {
         return false;
       }
