@@ -18,7 +18,7 @@ const result = await Bun.build({
     autoloadDotenv: false,
     autoloadBunfig: false,
   },
-  minify: true,
+  minify: process.env.TRACEE_MINIFY !== "0", // TRACEE_MINIFY=0: readable stack traces while debugging
   define: { TRACEE_VERSION: JSON.stringify(pkg.version), TRACEE_COMMIT: JSON.stringify(commit()) },
 });
 if (!result.success) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need when it is missing: Debian packages through apt-get, then the
-# npm packages (Bun comes from the `bun` npm package). Safe to run again: it only acts on what is absent.
+# npm packages (Bun comes from the `bun` npm package); with --bench also the tracers the benchmark compares with.
+# Safe to run again: it only acts on what is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,12 @@ command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v groff >/dev/null 2>&1 || missing+=(groff-base)
 command -v man >/dev/null 2>&1 || missing+=(man-db)
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+# `--bench`: the other tracers npm run bench compares tracee with (not needed to build or test)
+if [ "${1:-}" = "--bench" ]; then
+  command -v bpftrace >/dev/null 2>&1 || missing+=(bpftrace)
+  [ -x /usr/sbin/opensnoop ] || missing+=(libbpf-tools)
+  command -v perf >/dev/null 2>&1 || missing+=(linux-perf)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

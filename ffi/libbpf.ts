@@ -44,14 +44,27 @@ const SYMBOLS = {
 type Lib = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
 let lib: Lib | null = null;
 let printCb: JSCallback | null = null;
+let printLog: ((level: number, msg: string) => void) | null = null;
+/** libbpf's print levels (enum libbpf_print_level). */
+export const LIBBPF_WARN = 0, LIBBPF_INFO = 1, LIBBPF_DEBUG = 2;
+let printMax = LIBBPF_DEBUG;
+
+/**
+ * Messages above `level` are dropped before they are formatted: libbpf prints thousands of debug lines while it
+ * loads an object, and formatting each through vsnprintf costs start-up time when nobody reads them.
+ */
+export function setPrintLevel(level: number): void {
+  printMax = level;
+}
 
 /** Opens libbpf from `path` (an embedded copy behind /proc/self/fd, or the system's). */
 export function openLibbpf(path: string, log: (level: number, msg: string) => void): void {
   if (lib) return;
   lib = dlopen(path, SYMBOLS).symbols;
+  printLog = log;
   // libbpf calls this synchronously on the calling thread; va_list arrives as a pointer on x86-64.
   printCb = new JSCallback((level: number, fmt: Pointer, ap: Pointer) => {
-    log(level, vformat(fmt, ap).replace(/\n$/, ""));
+    if (level <= printMax) log(level, vformat(fmt, ap).replace(/\n$/, ""));
     return 0;
   }, { args: [T.i32, T.ptr, T.ptr], returns: T.i32 });
   lib.libbpf_set_print(printCb.ptr);
@@ -92,6 +105,41 @@ export function openObject(bytes: Uint8Array, o: OpenOptions = {}): Pointer {
 }
 
 export const loadObject = (obj: Pointer) => checkInt("loading BPF object", L().bpf_object__load(obj));
+
+/** The level set with setPrintLevel (for a load on another thread). */
+export const printLevel = () => printMax;
+
+/** Messages libbpf printed on another thread, given to this thread's log in order. */
+export function replayLog(messages: [number, string][]): void {
+  for (const [level, msg] of messages) printLog?.(level, msg);
+}
+
+/**
+ * Loads an opened object on the calling thread, which is not the one that opened libbpf (the poll worker, so that
+ * the main thread can do other start-up work meanwhile). libbpf's print callback is global and a JS callback may only
+ * run on its own thread, so this thread's callback stands in for the load and the previous one is put back; the
+ * caller must not call libbpf elsewhere until this returns. Returns libbpf's result (-errno on failure) and what it
+ * printed.
+ */
+export function loadObjectHere(obj: number, maxLevel: number): { rc: number; log: [number, string][] } {
+  // already loaded in this process: dlopen by soname returns that copy (the embedded one, if it was embedded)
+  const here = dlopen("libbpf.so.1", {
+    libbpf_set_print: { args: [T.ptr], returns: T.ptr },
+    bpf_object__load: { args: [T.ptr], returns: T.i32 },
+  }).symbols;
+  const log: [number, string][] = [];
+  const cb = new JSCallback((level: number, fmt: Pointer, ap: Pointer) => {
+    if (level <= maxLevel) log.push([level, vformat(fmt, ap).replace(/\n$/, "")]);
+    return 0;
+  }, { args: [T.i32, T.ptr, T.ptr], returns: T.i32 });
+  const previous = here.libbpf_set_print(cb.ptr);
+  try {
+    return { rc: here.bpf_object__load(obj as unknown as Pointer), log };
+  } finally {
+    here.libbpf_set_print(previous);
+    cb.close();
+  }
+}
 export const closeObject = (obj: Pointer) => L().bpf_object__close(obj);
 
 export function findMap(obj: Pointer, name: string): Pointer {
@@ -102,6 +150,10 @@ export const mapName = (map: Pointer) => String(L().bpf_map__name(map));
 
 export function setInitialValue(map: Pointer, data: Uint8Array): void {
   checkInt(`setting initial value of ${mapName(map)}`, L().bpf_map__set_initial_value(map, data, data.length));
+}
+
+export function setMaxEntries(map: Pointer, n: number): void {
+  checkInt(`sizing ${mapName(map)}`, L().bpf_map__set_max_entries(map, n));
 }
 
 export function* programs(obj: Pointer): Generator<Pointer> {

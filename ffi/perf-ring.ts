@@ -109,4 +109,18 @@ export class PerfRing {
   release(bytes: number): void {
     if (bytes > 0) Atomics.store(this.ctl, TAIL_WORD, Atomics.load(this.ctl, TAIL_WORD) + BigInt(bytes));
   }
+
+  /**
+   * Like drain(), but copies exactly `n` bytes (a count pending() returned: the head the kernel publishes is
+   * always a record boundary) into `dst` at `at`, without allocating, and releases them.
+   */
+  copyInto(dst: Uint8Array, at: number, n: number): void {
+    const tail = Atomics.load(this.ctl, TAIL_WORD);
+    const start = Number(tail % BigInt(this.size));
+    const first = Math.min(n, this.size - start);
+    dst.set(this.data.subarray(start, start + first), at);
+    if (first < n) dst.set(this.data.subarray(0, n - first), at + first);
+    Atomics.store(this.ctl, TAIL_WORD, tail + BigInt(n));
+  }
 }
+

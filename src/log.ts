@@ -1,15 +1,46 @@
-// The one consola instance; it writes everything to stderr, because stdout carries events only.
-import { createConsola, type ConsolaInstance } from "consola";
+// The one consola instance; it writes everything to stderr, because stdout carries events only. It is created on the
+// first message that is shown: loading consola (and node:util behind it) is a noticeable part of start-up, and a
+// quiet session never needs it.
+import type { ConsolaInstance } from "consola";
 
-export const log: ConsolaInstance = createConsola({
-  stdout: process.stderr,
-  stderr: process.stderr,
-  level: 3, // info; --debug raises it to 4
-  // the same plain `[debug] ...` lines in every pipe and log file, whatever the environment says (consola would
-  // otherwise switch reporters on CI=1 or NODE_ENV=test); the fancy one only for a person at a terminal
-  fancy: process.stderr.isTTY === true,
-  formatOptions: { date: false, colors: process.stderr.isTTY === true },
-});
+let instance: ConsolaInstance | null = null;
+let level = 3; // info; --debug raises it to 4
+
+function consola(): ConsolaInstance {
+  if (instance === null) {
+    const { createConsola } = require("consola") as typeof import("consola");
+    instance = createConsola({
+      stdout: process.stderr,
+      stderr: process.stderr,
+      level,
+      // the same plain `[debug] ...` lines in every pipe and log file, whatever the environment says (consola would
+      // otherwise switch reporters on CI=1 or NODE_ENV=test); the fancy one only for a person at a terminal
+      fancy: process.stderr.isTTY === true,
+      formatOptions: { date: false, colors: process.stderr.isTTY === true },
+    });
+  }
+  return instance;
+}
+
+type LogFn = (message: unknown, ...rest: unknown[]) => void;
+
+export const log = {
+  get level(): number {
+    return level;
+  },
+  set level(v: number) {
+    level = v;
+    if (instance) instance.level = v;
+  },
+  error: ((...a) => consola().error(...(a as [unknown]))) as LogFn,
+  warn: ((...a) => consola().warn(...(a as [unknown]))) as LogFn,
+  info: ((...a) => {
+    if (level >= 3) consola().info(...(a as [unknown]));
+  }) as LogFn,
+  debug: ((...a) => {
+    if (level >= 4) consola().debug(...(a as [unknown]));
+  }) as LogFn,
+};
 
 export function setDebug(on: boolean): void {
   log.level = on ? 4 : 3;

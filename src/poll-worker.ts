@@ -1,63 +1,91 @@
-// Worker thread that waits on the perf rings' epoll fd and ships their raw bytes to the main thread in batches.
+// Worker thread that waits on the perf rings' epoll fd and copies their raw bytes into the shared staging area
+// for the main thread, one batch per wake-up; before that, it loads the BPF object while the main thread warms up.
 import { epollWait, monotonicNs } from "../ffi/libc.ts";
+import { loadObjectHere } from "../ffi/libbpf.ts";
 import { PerfRing } from "../ffi/perf-ring.ts";
-import { CTL, type PollerInit, type RingBatch } from "./tracer/poller-protocol.ts";
+import {
+  CTL, placeChunk, type PollerInit, type PollerLoad, type PollerLoaded, type PollerPrepare, type StagedBatch, type StagedChunk,
+} from "./tracer/poller-protocol.ts";
 
 declare const self: Worker;
+
+let staging: Uint8Array = new Uint8Array(0);
 
 function run(init: PollerInit): void {
   const ctl = new Int32Array(init.control);
   const rings = init.rings.map((r) => new PerfRing(r.base, r.size));
   const scratch = new Uint8Array(12 * Math.max(1, rings.length));
+  const cap = staging.length;
+  // chunks handed to the main thread and not yet given back, oldest first; it gives them back in this order
+  const inUse: { off: number; len: number }[] = [];
+  let posted = 0; // bytes handed over since the start, modulo 2^32 like CTL.freed
+  let retired = 0; // of those, bytes known to be given back (the chunks dropped from inUse)
+  let head = 0;
 
-  // Batches of bounded size: the main thread turns each into objects and text at once, so a batch's size sets
-  // tracee's peak memory under load.
-  const perRing = Math.max(64 << 10, Math.floor(init.maxBatchBytes / Math.max(1, rings.length)));
-  const drainOnce = (): boolean => {
-    // Stamped before draining: when every ring is emptied, each sample produced before this instant is in this
-    // batch or an earlier one, which lets the ordering window release events up to it. A drain cut short by the
-    // batch bound carries no stamp (0): older samples may still wait in a ring.
-    const drainNs = Number(monotonicNs());
-    let complete = true;
-    const chunks: RingBatch["chunks"] = [];
-    const transfer: ArrayBuffer[] = [];
-    let bytes = 0;
-    for (let i = 0; i < rings.length; i++) {
-      const buf = rings[i].drain(perRing);
-      if (!buf) continue;
-      if (rings[i].cut) complete = false;
-      chunks.push({ ring: i, buf: buf.buffer as ArrayBuffer });
-      transfer.push(buf.buffer as ArrayBuffer);
-      bytes += buf.length;
-    }
-    if (!chunks.length) return false;
-    Atomics.add(ctl, CTL.inflightKiB, Math.ceil(bytes / 1024));
-    self.postMessage({ chunks, drainNs: complete ? drainNs : 0 } satisfies RingBatch, transfer);
-    return true;
+  const forgetFreed = (): void => {
+    const freed = Atomics.load(ctl, CTL.freed);
+    while (inUse.length && ((freed - retired) | 0) >= inUse[0].len) retired = (retired + inUse.shift()!.len) | 0;
   };
-  /** An empty batch that only carries the drain time, so held-back events are released when the host is quiet. */
-  const tick = () => self.postMessage({ chunks: [], drainNs: Number(monotonicNs()) } satisfies RingBatch);
+
+  /** Copies what each ring holds into the staging area; returns false when a ring had to wait for room. */
+  const drainAll = (): boolean => {
+    // Stamped before draining: every sample produced before this instant is in this batch or an earlier one.
+    const drainNs = Number(monotonicNs());
+    const staged: StagedChunk[] = [];
+    let complete = true;
+    forgetFreed();
+    for (let i = 0; i < rings.length; i++) {
+      const n = rings[i].pending();
+      if (n <= 0) continue;
+      const empty = inUse.length === 0;
+      const at = placeChunk(n, empty ? 0 : head, empty ? 0 : inUse[0].off, empty, cap);
+      if (at < 0) {
+        // Back-pressure: without room the bytes stay in the kernel ring; when it fills the kernel drops and counts
+        // samples (LOST records), so nothing is lost silently.
+        complete = false;
+        continue;
+      }
+      rings[i].copyInto(staging, at, n);
+      staged.push({ ring: i, off: at, len: n });
+      inUse.push({ off: at, len: n });
+      posted = (posted + n) | 0;
+      head = at + n;
+    }
+    // An empty batch still carries the drain time, so held-back events can be released when the host goes quiet.
+    // A drain that left bytes in a ring for want of room is stamped too: the staging area is then full of events the
+    // ordering window holds, and only a later stamp lets them go and gives the room back. Samples still in that ring
+    // may then come out after later ones (counted as late, never dropped): under such pressure order yields.
+    self.postMessage({ staged, drainNs } satisfies StagedBatch);
+    return complete;
+  };
+
+  const waitForRoom = (ms: number): void => {
+    const freed = Atomics.load(ctl, CTL.freed);
+    if (freed !== posted) Atomics.wait(ctl, CTL.freed, freed, ms);
+  };
 
   while (Atomics.load(ctl, CTL.stop) === 0) {
-    // Back-pressure: while the main thread is behind, leave the bytes in the kernel rings; when they fill,
-    // the kernel drops and counts samples (LOST records), so nothing is lost silently. Sleep rather than
-    // poll: the rings stay readable, so epoll would return at once and spin a CPU the main thread needs.
-    const inflight = Atomics.load(ctl, CTL.inflightKiB);
-    if (inflight > init.maxInflightKiB) {
-      Atomics.wait(ctl, CTL.inflightKiB, inflight, init.timeoutMs);
-      continue;
-    }
     epollWait(init.epollFd, scratch, init.timeoutMs);
-    if (!drainOnce()) tick();
-    else while (drainOnce() && Atomics.load(ctl, CTL.inflightKiB) <= init.maxInflightKiB);
+    // wait (bounded) for the main thread to give room back rather than spinning on a full area
+    if (!drainAll()) waitForRoom(init.timeoutMs);
   }
-  while (drainOnce()); // final drain: below the watermark no wakeup would come
+  // final drain: below the watermark no wakeup would come; wait for room while a ring still holds bytes
+  for (let tries = 0; tries < 100 && !drainAll(); tries++) waitForRoom(1000);
   self.postMessage({ done: true });
 }
 
-self.onmessage = (e: MessageEvent<PollerInit>) => {
+self.onmessage = (e: MessageEvent<PollerPrepare | PollerLoad | PollerInit>) => {
   try {
-    run(e.data);
+    const m = e.data;
+    if ("prepare" in m) {
+      staging = new Uint8Array(m.prepare.staging);
+      return;
+    }
+    if ("load" in m) {
+      self.postMessage({ loaded: loadObjectHere(m.load.obj, m.load.printLevel) } satisfies PollerLoaded);
+      return;
+    }
+    run(m);
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }

@@ -1,5 +1,4 @@
 // The command: parses argv, answers --help, --version, --list and the help pages, or runs a tracing session.
-import { renderUsage } from "citty";
 import { BpfError } from "../../ffi/errors.ts";
 import { captureHelp, parseCapture } from "../capture/options.ts";
 import { captureEvents } from "../capture/session.ts";
@@ -25,6 +24,8 @@ export const command = {
 };
 
 export async function usage(): Promise<string> {
+  // loaded here, not at start-up: only --help needs it
+  const { renderUsage } = require("citty") as typeof import("citty");
   const text = (await renderUsage(command as never)) + "\n\n" + EXAMPLES + "\n";
   return process.stdout.isTTY ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
 }

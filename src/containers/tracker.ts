@@ -106,19 +106,20 @@ export class ContainerTracker {
 
   /** Fills ev.containerId and applies cgroup_mkdir/cgroup_rmdir; call for every event, in time order. */
   observe(ev: TraceEvent): void {
-    const id = ev.cgroupId;
-    // runs of events from one cgroup are the common case; the table only changes in the calls below
-    if (id === this.lastId) ev.containerId = this.lastContainer;
-    else {
-      const c = this.ids.get(id);
-      ev.containerId = c ?? this.resolve(id, ev.hostProcessId);
-      if (c !== undefined) {
-        this.lastId = id;
-        this.lastContainer = c;
-      }
-    }
+    ev.containerId = this.containerOf(ev.cgroupId, ev.hostProcessId);
     if (ev.eventId === MKDIR) this.onMkdir(ev);
     else if (ev.eventId === RMDIR) this.onRmdir(ev);
+  }
+
+  /** The container id of an event from cgroup `id` and process `pid` (host ids), in time order like observe(). */
+  containerOf(id: CgroupId, pid: number): string {
+    // runs of events from one cgroup are the common case; the table only changes in the calls below
+    if (id === this.lastId) return this.lastContainer;
+    const c = this.ids.get(id);
+    if (c === undefined) return this.resolve(id, pid);
+    this.lastId = id;
+    this.lastContainer = c;
+    return c;
   }
 
   /** Forgets removed cgroups whose grace period is over; cheap when there are none. */

@@ -40,9 +40,22 @@ export class ChunkDecoder {
    * A framing error drops the rest of the chunk and counts one error.
    */
   decodeChunk(chunk: Uint8Array, sink: EventSink): number {
+    let delivered = 0;
+    this.scanChunk(chunk, (mat, evPtr, argPtr, n) => {
+      delivered += mat.run(evPtr, argPtr, n, sink, this.stats);
+    });
+    return delivered;
+  }
+
+  /**
+   * The chunk loop under decodeChunk: copies the chunk into the engine piece by piece, decodes, counts lost
+   * samples and malformed records, and calls `visit` with each piece's tables (n event rows at evPtr, arguments
+   * at argPtr). An offset in engine memory plus `delta` is the same byte's offset in `chunk`. The tables are
+   * valid only during the call.
+   */
+  scanChunk(chunk: Uint8Array, visit: (mat: Materialiser, evPtr: number, argPtr: number, n: number, delta: number) => void): void {
     const e = this.engine;
     const stats = this.stats;
-    let delivered = 0;
     let off = 0;
     while (off < chunk.length) {
       const n = Math.min(e.inputCap, chunk.length - off);
@@ -60,7 +73,7 @@ export class ChunkDecoder {
         stats.lastError = u32[r + R_LAST_ERROR];
       }
       stats.otherRecords += u32[r + R_OTHER];
-      delivered += this.mat.run(e.eventsPtr, e.argsPtr, u32[r + R_EVENTS], sink, stats);
+      visit(this.mat, e.eventsPtr, e.argsPtr, u32[r + R_EVENTS], off - e.inputPtr);
       const framing = u32[r + R_FRAMING];
       // a record cut by the input area's end is not an error when the chunk goes on
       const more = off + n < chunk.length;
@@ -72,10 +85,11 @@ export class ChunkDecoder {
         break;
       }
     }
-    return delivered;
   }
 
   private refreshViews(): void {
+    // a grown WASM memory detaches its old buffer; asking the engine for its memory costs more than this check
+    if (this.mat.buffer.byteLength !== 0) return;
     const buf = this.engine.memory();
     if (buf === this.mat.buffer) return;
     this.mat = new Materialiser(buf);

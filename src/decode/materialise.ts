@@ -47,6 +47,11 @@ function eventInfos(): (EventInfo | undefined)[] {
 }
 const INFOS = eventInfos();
 
+/** Names, declared types and wire types of an event's parameters, by event id (undefined for an unknown id). */
+export function eventInfo(id: number): Readonly<EventInfo> | undefined {
+  return id >= 0 && id < INFOS.length ? INFOS[id] : undefined;
+}
+
 // word indices of context fields in a sample (samples sit at 4-aligned offsets)
 const W_CGROUP = CTX.cgroup_id >> 2, W_PID = CTX.pid >> 2, W_TID = CTX.tid >> 2, W_PPID = CTX.ppid >> 2;
 const W_HPID = CTX.host_pid >> 2, W_HTID = CTX.host_tid >> 2, W_HPPID = CTX.host_ppid >> 2, W_UID = CTX.uid >> 2;
@@ -55,12 +60,22 @@ const ARGS_ARR_PAD_MAX = LIMITS.argsArrMax;
 
 const T = ArgType;
 
+/** Results of Materialiser.check(). */
+export const ROW_UNKNOWN = -2, ROW_MISMATCH = -1, ROW_PLAIN = 0, ROW_OTHER = 1;
+
+/** Wire types the raw printers (src/output/raw-*.ts) write straight from sample bytes: fixed-size numbers and str. */
+export const PLAIN_WIRES = new Uint8Array(32);
+for (const t of [T.int, T.uint, T.long, T.ulong, T.off_t, T.mode_t, T.dev_t, T.size_t, T.pointer, T.u16, T.u64, T.str, T.int_arr_2]) {
+  PLAIN_WIRES[t] = 1;
+}
+
 /** Reads one memory (WASM or plain) through typed-array views; re-create it when the ArrayBuffer changes. */
 export class Materialiser {
   readonly buffer: ArrayBuffer;
   private readonly u8: Uint8Array;
   private readonly u16: Uint16Array;
-  private readonly u32: Uint32Array;
+  /** The memory as u32 words (event and argument table rows are read through it). */
+  readonly u32: Uint32Array;
   private readonly dv: DataView;
   private readonly strings: StringReader;
 
@@ -75,50 +90,98 @@ export class Materialiser {
 
   /** Materialises `n` event rows at `evPtr` (args at `argPtr`) into `sink`; returns how many were delivered. */
   run(evPtr: number, argPtr: number, n: number, sink: EventSink, stats: DecodeStats): number {
-    const u32 = this.u32, u8 = this.u8;
     const list = Array.isArray(sink) ? sink : null;
     const fn = list === null ? (sink as (ev: TraceEvent) => void) : null;
     let delivered = 0;
     for (let i = 0; i < n; i++) {
-      const e = (evPtr >>> 2) + i * EV_WORDS;
-      const id = u32[e + EV_ID] | 0;
-      const info = id >= 0 && id < INFOS.length ? INFOS[id] : undefined;
-      if (info === undefined) { stats.unknownEvents++; stats.errors++; continue; }
-      const args = this.args(info, argPtr >>> 2, u32[e + EV_FIRST_ARG], u32[e + EV_ARG_COUNT]);
-      if (args === null) { stats.mismatched++; stats.errors++; continue; }
-      const off = u32[e + EV_OFFSET];
-      const w = off >>> 2;
-      const ev: TraceEvent = {
-        tsSec: u32[e + EV_TS_SEC],
-        tsNsec: u32[e + EV_TS_NSEC],
-        cgroupId: u64From(u32[w + W_CGROUP], u32[w + W_CGROUP + 1]),
-        processId: u32[w + W_PID],
-        threadId: u32[w + W_TID],
-        parentProcessId: u32[w + W_PPID],
-        hostProcessId: u32[w + W_HPID],
-        hostThreadId: u32[w + W_HTID],
-        hostParentProcessId: u32[w + W_HPPID],
-        userId: u32[w + W_UID],
-        mountNamespace: u32[w + W_MNTNS],
-        pidNamespace: u32[w + W_PIDNS],
-        processName: this.strings.fixed16(off + CTX.comm),
-        hostName: this.strings.fixed16(off + CTX.uts_name),
-        containerId: "",
-        eventId: id,
-        eventName: info.name,
-        returnValue: s64From(u32[w + W_RETVAL], u32[w + W_RETVAL + 1]),
-        stackId: u32[w + W_STACK],
-        stackAddresses: null,
-        flags: u8[off + CTX.flags],
-        cpu: this.u16[(off + CTX.cpu) >>> 1],
-        args,
-      };
+      const ev = this.row(evPtr, argPtr, i, stats);
+      if (ev === null) continue;
       delivered++;
       if (list !== null) list.push(ev);
       else fn!(ev);
     }
     stats.events += delivered;
     return delivered;
+  }
+
+  /**
+   * Row `i` of the event table as a TraceEvent, or null when its id is unknown or an argument disagrees with the
+   * schema (counted in `stats`; `stats.events` is left to the caller).
+   */
+  row(evPtr: number, argPtr: number, i: number, stats: DecodeStats): TraceEvent | null {
+    const u32 = this.u32, u8 = this.u8;
+    const e = (evPtr >>> 2) + i * EV_WORDS;
+    const id = u32[e + EV_ID] | 0;
+    const info = id >= 0 && id < INFOS.length ? INFOS[id] : undefined;
+    if (info === undefined) { stats.unknownEvents++; stats.errors++; return null; }
+    const args = this.args(info, argPtr >>> 2, u32[e + EV_FIRST_ARG], u32[e + EV_ARG_COUNT]);
+    if (args === null) { stats.mismatched++; stats.errors++; return null; }
+    const off = u32[e + EV_OFFSET];
+    const w = off >>> 2;
+    return {
+      tsSec: u32[e + EV_TS_SEC],
+      tsNsec: u32[e + EV_TS_NSEC],
+      cgroupId: u64From(u32[w + W_CGROUP], u32[w + W_CGROUP + 1]),
+      processId: u32[w + W_PID],
+      threadId: u32[w + W_TID],
+      parentProcessId: u32[w + W_PPID],
+      hostProcessId: u32[w + W_HPID],
+      hostThreadId: u32[w + W_HTID],
+      hostParentProcessId: u32[w + W_HPPID],
+      userId: u32[w + W_UID],
+      mountNamespace: u32[w + W_MNTNS],
+      pidNamespace: u32[w + W_PIDNS],
+      processName: this.strings.fixed16(off + CTX.comm),
+      hostName: this.strings.fixed16(off + CTX.uts_name),
+      containerId: "",
+      eventId: id,
+      eventName: info.name,
+      returnValue: s64From(u32[w + W_RETVAL], u32[w + W_RETVAL + 1]),
+      stackId: u32[w + W_STACK],
+      stackAddresses: null,
+      flags: u8[off + CTX.flags],
+      cpu: this.u16[(off + CTX.cpu) >>> 1],
+      args,
+    };
+  }
+
+  /**
+   * Checks row `i` the way row() would, without building anything: ROW_UNKNOWN or ROW_MISMATCH (counted in
+   * `stats` like row() counts them), ROW_PLAIN when every argument has a wire type in PLAIN_WIRES (printable
+   * straight from the sample bytes), else ROW_OTHER.
+   */
+  check(evPtr: number, argPtr: number, i: number, stats: DecodeStats): number {
+    const u32 = this.u32;
+    const e = (evPtr >>> 2) + i * EV_WORDS;
+    const id = u32[e + EV_ID] | 0;
+    const info = id >= 0 && id < INFOS.length ? INFOS[id] : undefined;
+    if (info === undefined) { stats.unknownEvents++; stats.errors++; return ROW_UNKNOWN; }
+    const base = argPtr >>> 2;
+    const first = u32[e + EV_FIRST_ARG];
+    const end = first + u32[e + EV_ARG_COUNT];
+    let plain = true;
+    for (let j = first; j < end; j++) {
+      const a = base + j * ARG_WORDS;
+      const word = u32[a];
+      const idx = word & INFO_INDEX_MASK;
+      const type = (word >>> INFO_TYPE_SHIFT) & 0xff;
+      if (idx >= info.codes.length || info.codes[idx] !== type || (word & INFO_ELEMENT) !== 0) {
+        stats.mismatched++; stats.errors++; return ROW_MISMATCH;
+      }
+      if (type === T.str_arr) {
+        const n = u32[a + A_COUNT];
+        if (j + n >= end) { stats.mismatched++; stats.errors++; return ROW_MISMATCH; }
+        for (let k = 0; k < n; k++) {
+          const ew = u32[a + (k + 1) * ARG_WORDS];
+          if ((ew & INFO_ELEMENT) === 0 || ((ew >>> INFO_TYPE_SHIFT) & 0xff) !== T.str) {
+            stats.mismatched++; stats.errors++; return ROW_MISMATCH;
+          }
+        }
+        j += n;
+        plain = false;
+      } else if (PLAIN_WIRES[type] === 0) plain = false;
+    }
+    return plain ? ROW_PLAIN : ROW_OTHER;
   }
 
   /** The event's arguments, or null when an entry disagrees with the schema (the event is then dropped). */

@@ -39,6 +39,11 @@ function argPasses(f: ArgFilter, ev: TraceEvent): boolean {
   return f.mode === "out";
 }
 
+/** Whether makeEventFilter's predicate can drop anything (else it accepts every event). */
+export function filtersInUserSpace(plan: TracePlan): boolean {
+  return plan.args.length > 0 || plan.retvals.length > 0 || plan.bools.container === "in" || plan.bools.containerNew === "in";
+}
+
 /**
  * A predicate for decoded events: false drops the event. Filters of one event only see that event;
  * container filters drop events without a container id, and `container=ID` keeps matching ids only.
@@ -49,7 +54,7 @@ export function makeEventFilter(plan: TracePlan): (ev: TraceEvent) => boolean {
   const rets = new Map<number, RetFilter>(plan.retvals.map((r) => [r.eventId, r]));
   const ids = plan.containerIds;
   const inContainer = plan.bools.container === "in" || plan.bools.containerNew === "in";
-  if (args.size === 0 && rets.size === 0 && !inContainer) return () => true;
+  if (!filtersInUserSpace(plan)) return () => true;
   return (ev) => {
     if (inContainer && ev.containerId === "") return false;
     if (ids.length > 0 && !ids.some((id) => ev.containerId.startsWith(id))) return false;

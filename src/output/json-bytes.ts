@@ -42,7 +42,7 @@ function argHead(a: EventArg): Uint8Array {
 }
 
 /** A JSON string: plain printable ASCII is copied as is, anything else goes through the full escaper. */
-function str(o: OutBuf, s: string): void {
+export function str(o: OutBuf, s: string): void {
   const n = s.length;
   o.ensure(n + 2);
   const buf = o.u8;
@@ -62,7 +62,7 @@ function str(o: OutBuf, s: string): void {
   o.off = off;
 }
 
-function value(o: OutBuf, v: unknown): void {
+export function value(o: OutBuf, v: unknown): void {
   if (typeof v === "number" && Number.isSafeInteger(v)) o.int(v);
   else if (typeof v === "string") str(o, v);
   else if (Array.isArray(v) && v.every((x) => typeof x === "string")) {

@@ -15,7 +15,7 @@ import {
 export { errnoName } from "./names.ts";
 
 /** A readable rendering, or undefined to keep the raw number (a value with no name). */
-type Parser = (v: number) => string | undefined;
+export type Parser = (v: number) => string | undefined;
 
 export const syscallName: Parser = (id) => (id >= 0 && id <= MAX_SYSCALL_ID ? EVENT_BY_ID.get(id)?.name : undefined);
 export const capabilityName: Parser = (c) => nameAt(CAPABILITIES, c);
@@ -103,6 +103,11 @@ export const PARSERS: Record<string, Record<string, Parser>> = {
   clock_getres: { clockid: clockId },
   timerfd_create: { clockid: clockId, flags: fdFlags },
 };
+
+/** The parser parseArguments applies to this argument of this event, if any. */
+export function argParser(eventName: string, argName: string): Parser | undefined {
+  return PARSERS[eventName]?.[argName];
+}
 
 /** A pointer as `0x` + uppercase hex (`0x0` for NULL). */
 export function pointerText(v: number | bigint): string {

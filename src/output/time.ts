@@ -53,6 +53,18 @@ export class EventClock {
     this.baseNsec = base.nsec;
   }
 
+  /** Nanoseconds of the time last given to shiftSec(). */
+  lastNsec = 0;
+
+  /** Like shifted(), without allocating: returns the seconds and leaves the nanoseconds in `lastNsec`. */
+  shiftSec(tsSec: number, tsNsec: number): number {
+    let sec = tsSec + this.baseSec;
+    let nsec = tsNsec + this.baseNsec;
+    if (nsec >= NS) { nsec -= NS; sec += 1; }
+    this.lastNsec = nsec;
+    return sec;
+  }
+
   /** The event's printed time as exact whole seconds and nanoseconds (epoch, or since start). */
   shifted(ev: TraceEvent): [number, number] {
     let sec = ev.tsSec + this.baseSec;

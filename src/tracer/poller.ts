@@ -1,67 +1,111 @@
-// Main-thread side of the ring-polling worker: starts it, receives batches, stops it with a final drain.
-import { CTL, type PollerInit, type PollerMessage, type RingBatch } from "./poller-protocol.ts";
+// Main-thread side of the ring-polling worker: starts it early (its start-up overlaps loading the BPF object),
+// hands staged batches to onBatch, gives their staging room back, and stops it with a final drain.
+import {
+  batchHolds, CTL, STAGING_PREFERRED, type PollerInit, type PollerLoad, type PollerMessage, type PollerPrepare, type RingBatch,
+} from "./poller-protocol.ts";
 
-export interface PollerOptions {
-  /** URL of src/poll-worker.ts, computed in the entry module so that it resolves inside the executable too. */
-  workerUrl: string;
+export interface PollerStart {
   epollFd: number;
   rings: { base: number; size: number }[];
   timeoutMs?: number;
-  maxInflightKiB?: number;
-  maxBatchBytes?: number;
-  /** May return a promise (the output is still being written): the batch's bytes count as in flight until it settles. */
-  onBatch: (batch: RingBatch) => void | Promise<void>;
+  onBatch: (batch: RingBatch) => void;
   onError: (message: string) => void;
 }
 
 export class Poller {
   private readonly worker: Worker;
   private readonly ctl = new Int32Array(new SharedArrayBuffer(16));
+  private readonly staging: SharedArrayBuffer;
   private readonly finished: Promise<void>;
+  private resolveDone!: () => void;
+  private started = false;
 
-  constructor(o: PollerOptions) {
-    this.worker = new Worker(o.workerUrl);
-    let resolveDone!: () => void;
-    this.finished = new Promise((r) => (resolveDone = r));
+  /**
+   * @param workerUrl URL of src/poll-worker.ts, computed in the entry module so that it resolves inside the executable too
+   * @param stagingBytes size of the shared staging area (poller-protocol.ts stagingBytes)
+   */
+  constructor(workerUrl: string, stagingBytes: number) {
+    this.worker = new Worker(workerUrl);
+    this.staging = new SharedArrayBuffer(stagingBytes);
+    this.finished = new Promise((r) => (this.resolveDone = r));
+    this.worker.postMessage({ prepare: { staging: this.staging } } satisfies PollerPrepare);
+  }
+
+  /**
+   * Faults in the part of the staging area used first (a page touched for the first time costs a fault, dear in a
+   * VM): called while the main thread waits for the load anyway, so that it is not paid while tracing.
+   */
+  touchStaging(): void {
+    const view = new Uint8Array(this.staging, 0, Math.min(STAGING_PREFERRED, this.staging.byteLength));
+    for (let i = 0; i < view.length; i += 4096) view[i] = 0;
+  }
+
+  /**
+   * Loads the opened BPF object `obj` on the worker's thread; resolves with libbpf's result (-errno on failure) and
+   * what it printed. Until it resolves, nothing else may call libbpf (see loadObjectHere).
+   */
+  loadObject(obj: number, printLevel: number): Promise<{ rc: number; log: [number, string][] }> {
+    return new Promise((resolve, reject) => {
+      this.worker.onmessage = (e: MessageEvent<PollerMessage>) => {
+        const m = e.data;
+        if ("loaded" in m) resolve(m.loaded);
+        else if ("error" in m) reject(new Error(m.error));
+      };
+      this.worker.onerror = (e) => reject(new Error(e.message));
+      this.worker.postMessage({ load: { obj, printLevel } } satisfies PollerLoad);
+    });
+  }
+
+  /** Starts reading the rings; batches go to o.onBatch in the order they were drained. */
+  start(o: PollerStart): void {
+    this.started = true;
+    const view = new Uint8Array(this.staging);
+    // staged bytes of each batch in the order they were filled; the worker relies on getting them back in that order
+    const spans: { span: number; done: boolean }[] = [];
+    const freeDone = () => {
+      let freed = 0;
+      while (spans.length && spans[0].done) freed += spans.shift()!.span;
+      if (freed) {
+        Atomics.add(this.ctl, CTL.freed, freed);
+        Atomics.notify(this.ctl, CTL.freed);
+      }
+    };
     this.worker.onmessage = (e: MessageEvent<PollerMessage>) => {
       const m = e.data;
-      if ("chunks" in m) {
-        let bytes = 0;
-        for (const c of m.chunks) bytes += c.buf.byteLength;
-        const release = () => {
-          Atomics.sub(this.ctl, CTL.inflightKiB, Math.ceil(bytes / 1024));
-          Atomics.notify(this.ctl, CTL.inflightKiB);
-        };
-        let pending: void | Promise<void> = undefined;
-        try {
-          pending = o.onBatch(m);
-        } catch (err) {
-          release();
-          o.onError(err instanceof Error ? err.message : String(err));
-          return;
+      if ("staged" in m) {
+        let span = 0;
+        const chunks: RingBatch["chunks"] = [];
+        for (const c of m.staged) {
+          chunks.push({ ring: c.ring, bytes: view.subarray(c.off, c.off + c.len) });
+          span += c.len;
         }
-        if (pending) pending.then(release, release);
-        else release();
+        const entry = { span, done: false };
+        spans.push(entry);
+        const holds = batchHolds(() => {
+          entry.done = true;
+          freeDone();
+        });
+        try {
+          o.onBatch({ chunks, drainNs: m.drainNs, hold: holds.hold });
+        } finally {
+          holds.done();
+        }
       } else if ("done" in m) {
-        resolveDone();
+        this.resolveDone();
       } else {
         o.onError(m.error);
-        resolveDone();
+        this.resolveDone();
       }
     };
     this.worker.onerror = (e) => {
       o.onError(e.message);
-      resolveDone();
+      this.resolveDone();
     };
     const init: PollerInit = {
       epollFd: o.epollFd,
       rings: o.rings,
       control: this.ctl.buffer as SharedArrayBuffer,
       timeoutMs: o.timeoutMs ?? 100,
-      // Bytes read out of the rings but not yet written out: twice the rings' size bounds tracee's memory under a
-      // slow reader, and beyond it the kernel drops and counts samples.
-      maxInflightKiB: o.maxInflightKiB ?? Math.max(4096, (2 * o.rings.reduce((n, r) => n + r.size, 0)) >> 10),
-      maxBatchBytes: o.maxBatchBytes ?? 1 << 20,
     };
     this.worker.postMessage(init);
   }
@@ -69,8 +113,7 @@ export class Poller {
   /** Asks the worker to drain once more and stop; resolves after every batch it sent was handled. */
   async stop(): Promise<void> {
     Atomics.store(this.ctl, CTL.stop, 1);
-    Atomics.notify(this.ctl, CTL.inflightKiB);
-    await this.finished;
+    if (this.started) await this.finished;
     this.worker.terminate();
   }
 

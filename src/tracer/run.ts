@@ -4,9 +4,11 @@ import * as bpf from "../../ffi/libbpf.ts";
 import { BpfError } from "../../ffi/errors.ts";
 import { possibleCpus } from "../../ffi/libbpf.ts";
 import { KSTAT } from "../events/schema.ts";
+import { CFG } from "../events/gen/events.ts";
+import { unusedMapSizes } from "./map-sizes.ts";
 import { log } from "../log.ts";
 import { Poller } from "./poller.ts";
-import type { RingBatch } from "./poller-protocol.ts";
+import { stagingBytes, type RingBatch } from "./poller-protocol.ts";
 
 export interface MapEntry { map: string; key: Uint8Array; value: Uint8Array }
 
@@ -44,7 +46,9 @@ export interface TraceOptions {
   attachTargets?: (name: string) => { category: string; name: string }[] | null;
   perfPages: number;
   workerUrl: string;
-  onBatch: (batch: RingBatch) => void | Promise<void>;
+  onBatch: (batch: RingBatch) => void;
+  /** Called while the object loads on another thread: start-up work that must not call libbpf. */
+  whileLoading?: () => void;
   /** Called after `entries` are written and before attach: map writes that need the kernel's state. */
   onLoaded?: (maps: MapAccess) => void;
   /** Program-array slots filled after load with a loaded program's fd (tail-call targets, key 0). */
@@ -57,12 +61,19 @@ export interface TraceOptions {
 export type KernelStats = Record<(typeof KSTAT)[number], number>;
 
 export async function trace(o: TraceOptions, signal: AbortSignal): Promise<KernelStats> {
-  const obj = bpf.openObject(o.object, { objectName: o.objectName, btfPath: o.btfPath });
+  // started first: the worker's own start-up then overlaps the load
+  let poller: Poller | null = new Poller(o.workerUrl, stagingBytes(possibleCpus(), o.perfPages * 4096));
+  let obj: Pointer;
+  try {
+    obj = bpf.openObject(o.object, { objectName: o.objectName, btfPath: o.btfPath });
+  } catch (err) {
+    await poller.stop();
+    throw err;
+  }
   const links: Pointer[] = [];
   let perf: bpf.PerfBuffer | null = null;
   let extraPerf: bpf.PerfBuffer | null = null;
   let extraStarted = false;
-  let poller: Poller | null = null;
   let stats: KernelStats | null = null;
   let open = true;
   const fds = new Map<string, number>();
@@ -84,9 +95,24 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
   };
   try {
     bpf.setInitialValue(bpf.findMap(obj, ".rodata.cfg"), o.config);
+    const cfg = new DataView(o.config.buffer, o.config.byteOffset, o.config.byteLength);
+    const sizes = unusedMapSizes(cfg.getUint32(CFG.filter_enabled, true), cfg.getUint32(CFG.options, true));
+    for (const [name, n] of Object.entries(sizes)) bpf.setMaxEntries(bpf.findMap(obj, name), n);
     const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
     for (const x of progs) if (!o.wantProgram(x.name, x.section)) bpf.setAutoload(x.p, false);
-    bpf.loadObject(obj);
+    // on the poll worker's thread, so that start-up work that does not need libbpf runs meanwhile
+    const loading = poller.loadObject(obj as unknown as number, bpf.printLevel());
+    let meanwhile: unknown = null;
+    try {
+      o.whileLoading?.();
+      poller.touchStaging();
+    } catch (err) {
+      meanwhile = err; // not thrown before the load is over: the worker is inside libbpf until then
+    }
+    const loaded = await loading;
+    bpf.replayLog(loaded.log);
+    if (loaded.rc < 0) throw new BpfError("loading BPF object", -loaded.rc);
+    if (meanwhile) throw meanwhile;
 
     for (const e of o.entries) bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, e.map)), e.key, e.value, e.map);
     o.onLoaded?.(maps);
@@ -123,8 +149,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     const pageBytes = o.perfPages * 4096;
     perf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, "events")), o.perfPages, Math.max(4096, pageBytes >> 3));
     let failure: string | null = null;
-    poller = new Poller({
-      workerUrl: o.workerUrl,
+    poller.start({
       epollFd: perf.epollFd,
       rings: perf.rings,
       onBatch: o.onBatch,

@@ -1,15 +1,14 @@
 // A tracing session: turns parsed options into kernel configuration, runs the lifecycle, and streams decoded,
 // filtered, formatted events to the sink until a signal stops it.
 import { loadLibbpf } from "../../ffi/loader.ts";
-import { libbpfVersion } from "../../ffi/libbpf.ts";
+import { libbpfVersion, LIBBPF_DEBUG, LIBBPF_WARN, setPrintLevel } from "../../ffi/libbpf.ts";
 import { monotonicNs, realtimeNs } from "../../ffi/libc.ts";
 import { prepareOutDir } from "../capture/fsafe.ts";
 import type { CaptureConfig } from "../capture/options.ts";
 import { CaptureSession } from "../capture/session.ts";
 import { containerSupport } from "../containers/setup.ts";
 import { Decoder } from "../decode/decoder.ts";
-import type { TraceEvent } from "../events/types.ts";
-import { CTX_FLAG, EVENT_BY_NAME, OPTION } from "../events/schema.ts";
+import { EVENT_BY_NAME, OPTION } from "../events/schema.ts";
 import { kernelConfig, kernelMapEntries, treeEntries } from "../filter/kernel.ts";
 import type { TracePlan } from "../filter/plan.ts";
 import { makeEventFilter } from "../filter/userspace.ts";
@@ -17,14 +16,16 @@ import { libbpfLog, log } from "../log.ts";
 import type { OutputConfig } from "../output/options.ts";
 import { createPrinter } from "../output/create.ts";
 import type { Stats } from "../output/printer.ts";
-import { OutBuf } from "../output/out-buf.ts";
+import { EventClock } from "../output/time.ts";
+import { EventPipeline } from "../pipeline/pipeline.ts";
+import { syntheticRecords } from "../pipeline/warm-up.ts";
+import { rawFormat } from "../pipeline/raw-format.ts";
 import { embeddedDecoder, embeddedLibs, embeddedObject } from "./assets.ts";
 import { buildOnHost } from "../bpf-object/host.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
-import { byTime, Reorder } from "./reorder.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
 import { allHooks, attachTargets, probeKernel, programSelector, selectPrograms } from "./programs.ts";
@@ -65,6 +66,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   log.debug(`BTF for CO-RE: ${btf.source}`);
   const containers = containerSupport(o.plan);
   const libSource = loadLibbpf(await embeddedLibs(), libbpfLog);
+  setPrintLevel(log.level >= 4 ? LIBBPF_DEBUG : LIBBPF_WARN);
   log.debug(`libbpf ${libbpfVersion()} from ${libSource}`);
   const object = await resolveObject({
     installPath: o.installPath,
@@ -107,59 +109,40 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, onSignal(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
 
-  const events: TraceEvent[] = [];
-  const reorder = new Reorder(REORDER_WINDOW_NS);
   const hasher = o.output.options.execHash ? new ExecHasher() : null;
   let stacks: StackReader | null = null;
   const tracker = containers.tracker;
-  let bookkeeping = 0, droppedInUser = 0;
-  const buf = new OutBuf();
-  const emit = (ready: TraceEvent[]) => {
-    buf.reset();
-    for (const ev of ready) {
-      if ((ev.flags & CTX_FLAG.bookkeeping) !== 0) {
-        bookkeeping++;
-        continue;
+  const pipeline = new EventPipeline({
+    decoder, printer, clock: new EventClock(bootEpochNs, startMonoNs, o.output.options.relativeTime), print,
+    accept, tracker, stats,
+    // capture acts on every event on arrival, so it takes the object path
+    raw: capture ? null : rawFormat(o.output, o.plan, containerMode),
+    arrival: capture ? (ev) => capture.onEvent(ev) : null,
+    enrich: hasher || o.output.options.stackAddresses ? (ev) => {
+      hasher?.enrich(ev);
+      stacks?.fill(ev);
+    } : null,
+    write: (bytes) => {
+      out.writeBytes(bytes);
+      if (out.closedByReader) stop("output closed");
+      else if (out.error || err.error) {
+        failure ??= (out.error ?? err.error)!.message;
+        stop("output failed");
       }
-      if (!print.has(ev.eventId) || !accept(ev)) {
-        droppedInUser++;
-        continue;
-      }
-      if (hasher) hasher.enrich(ev);
-      if (stacks) stacks.fill(ev);
-      try {
-        if (printer.eventInto) printer.eventInto(ev, buf);
-        else buf.utf8(printer.event(ev));
-        stats.EventCount++;
-      } catch (e) {
-        // a template that fails on one event: report it, count it, go on with the next
-        stats.ErrorCount++;
-        err.write(`tracee: ${(e as Error).message}\n`);
-      }
-    }
-    stacks?.endBatch();
-    out.writeBytes(buf.buf.subarray(0, buf.off));
-    if (out.closedByReader) stop("output closed");
-    else if (out.error || err.error) {
-      failure ??= (out.error ?? err.error)!.message;
-      stop("output failed");
-    }
-    // While the reader is slow the batch stays in flight, so the worker leaves the rest in the rings (counted drops).
-    return out.pending > 0 ? out.drained() : undefined;
-  };
+    },
+    // a template that fails on one event: reported, counted, and the next one goes on
+    fail: (message) => err.write(`tracee: ${message}\n`),
+    windowNs: REORDER_WINDOW_NS,
+  });
+  pipeline.afterBatch = () => stacks?.endBatch();
   const onBatch = (batch: RingBatch) => {
-    events.length = 0;
-    tracker?.expire();
-    for (const c of batch.chunks) decoder.decodeChunk(new Uint8Array(c.buf), events);
-    // the container table follows cgroup events in arrival order, before the ordering window holds them back
-    if (tracker) for (const ev of events) tracker.observe(ev);
-    // capture acts on arrival (a process whose binary is copied may exit any moment), on the kernel filters only
-    // in time order across the CPUs' chunks, so that the first exec of a binary is the one whose copy is kept
-    if (capture) {
-      events.sort(byTime);
-      for (const ev of events) capture.onEvent(ev);
+    pipeline.onBatch(batch);
+    // While the reader is slow the batch's staged bytes stay taken, so the worker leaves the rest in the rings
+    // (where the kernel drops and counts what does not fit): memory stays bounded by the staging area.
+    if (out.pending > 0) {
+      const release = batch.hold();
+      out.drained().then(release, release);
     }
-    return emit(reorder.push(events, batch.drainNs));
   };
 
   // Probe, then disable, then load: each kernel-function event takes the kprobe or the tracepoint way.
@@ -199,6 +182,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,
+        // made-up events through the raw path while the kernel verifies the programs: compiled before tracing
+        whileLoading: () => {
+          if (pipeline.raw !== null) pipeline.warmUp(syntheticRecords(100), 500);
+        },
         onLoaded: (maps) => tracker?.load(maps),
         onReady: ({ programs, unavailable, mapFd }) => {
           if (o.output.options.stackAddresses) stacks = new StackReader(mapFd("stack_addresses_map"));
@@ -218,8 +205,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (!kstats) for (const [s, h] of handlers) process.off(s, h);
     readiness.remove();
   }
-  emit(reorder.flush());
-  if (reorder.late) log.debug(`${reorder.late} events arrived after the ${REORDER_WINDOW_NS / 1e6} ms ordering window`);
+  pipeline.finish();
+  if (pipeline.late) log.debug(`${pipeline.late} events arrived after the ${REORDER_WINDOW_NS / 1e6} ms ordering window`);
   out.write(printer.end());
   const d = decoder.stats;
   stats.ErrorCount += d.errors;
@@ -231,7 +218,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   err.write(printer.footer(stats));
   log.debug(`decoder: ${JSON.stringify(d)}`);
   log.debug(`kernel: ${JSON.stringify(kstats)}`);
-  log.debug(`user space: ${bookkeeping} bookkeeping events, ${droppedInUser} events dropped by user-space filters`);
+  log.debug(`user space: ${pipeline.bookkeeping} bookkeeping events, ${pipeline.droppedInUser} events dropped by user-space filters`);
   // Signal handlers stay in place while the output drains: a second Ctrl-C still ends a stalled pipe.
   await out.drained();
   await err.drained();
