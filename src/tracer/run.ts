@@ -121,7 +121,10 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
       if (!prog || !bpf.programAutoload(prog.p)) continue;
       bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, tc.map)), new Uint8Array(4), new Uint8Array(new Uint32Array([bpf.programFd(prog.p)]).buffer), tc.map);
     }
-    // opened before attach: a sample sent to a perf array slot without a ring is lost
+    // opened before attach: a sample sent to a perf array slot without a ring is lost (the kernel's output fails
+    // with ENOENT and counts in lost_output); the poller starts reading right after attach
+    const pageBytes = o.perfPages * 4096;
+    perf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, "events")), o.perfPages, Math.max(4096, pageBytes >> 3));
     if (o.extraRings) {
       const x = o.extraRings;
       extraPerf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, x.map)), x.pages, x.watermarkBytes ?? Math.max(4096, (x.pages * 4096) >> 3));
@@ -146,8 +149,6 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
       }
     }
 
-    const pageBytes = o.perfPages * 4096;
-    perf = bpf.openPerfBuffer(bpf.mapFd(bpf.findMap(obj, "events")), o.perfPages, Math.max(4096, pageBytes >> 3));
     let failure: string | null = null;
     poller.start({
       epollFd: perf.epollFd,
