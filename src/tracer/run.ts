@@ -101,6 +101,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
     for (const x of progs) if (!o.wantProgram(x.name, x.section)) bpf.setAutoload(x.p, false);
     // on the poll worker's thread, so that start-up work that does not need libbpf runs meanwhile
+    const loadStart = performance.now();
     const loading = poller.loadObject(obj as unknown as number, bpf.printLevel());
     let meanwhile: unknown = null;
     try {
@@ -111,6 +112,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     }
     const loaded = await loading;
     bpf.replayLog(loaded.log);
+    log.debug(`object loaded in ${(performance.now() - loadStart).toFixed(0)} ms (kernel BTF, relocations, maps, verifier)`);
     if (loaded.rc < 0) throw new BpfError("loading BPF object", -loaded.rc);
     if (meanwhile) throw meanwhile;
 
@@ -150,6 +152,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     }
 
     let failure: string | null = null;
+    log.debug(`attached in ${(performance.now() - loadStart).toFixed(0)} ms since the load began`);
     poller.start({
       epollFd: perf.epollFd,
       rings: perf.rings,
