@@ -87,6 +87,9 @@ export class Poller {
         });
         try {
           o.onBatch({ chunks, drainNs: m.drainNs, hold: holds.hold });
+        } catch (err) {
+          // reported (tracing then ends with the message) rather than thrown out of a message handler
+          o.onError(err instanceof Error ? err.message : String(err));
         } finally {
           holds.done();
         }

@@ -152,13 +152,16 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     }
 
     let failure: string | null = null;
+    let failed: () => void = () => {};
+    const failedNow = new Promise<void>((r) => (failed = r));
     log.debug(`attached in ${(performance.now() - loadStart).toFixed(0)} ms since the load began`);
     poller.start({
       epollFd: perf.epollFd,
       rings: perf.rings,
       onBatch: o.onBatch,
       onError: (m) => {
-        failure = m;
+        failure ??= m; // the first error is the one reported; it also ends tracing
+        failed();
       },
     });
     if (o.extraRings && extraPerf) {
@@ -170,6 +173,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     await Promise.race([
       new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true }))),
       poller.done,
+      failedNow,
     ]);
     // Detach before the final drain: nothing is submitted after it, so every sample the kernel wrote is read and
     // the kernel's counters read below are final (submitted = read, lost_output = lost).
