@@ -3,7 +3,8 @@ import type { EventArg, TraceEvent } from "../events/types.ts";
 import { jsonString, jsonValue } from "./json.ts";
 import { bytes, type OutBuf } from "./out-buf.ts";
 
-const K = {
+/** The json printer's fixed key bytes, shared with the raw printer (raw-json.ts). */
+export const K = {
   ts: bytes('{"timestamp":'),
   pid: bytes(',"processId":'),
   tid: bytes(',"threadId":'),
@@ -75,13 +76,18 @@ export function value(o: OutBuf, v: unknown): void {
   } else o.utf8(jsonValue(v));
 }
 
-/** Writes `eventJson(ev, stamp)` into `o`; the timestamp is given as exact seconds and nanoseconds. */
-export function eventJsonInto(o: OutBuf, ev: TraceEvent, sec: number, nsec: number): void {
+/** `{"timestamp":` and the time in ns from exact seconds and nanoseconds (negative: before the epoch or the start). */
+export function timestampInto(o: OutBuf, sec: number, nsec: number): void {
   o.raw(K.ts);
   if (sec > 0 && nsec >= 0) {
     o.int(sec);
     o.padded(nsec, 9);
   } else o.utf8(sec === 0 ? String(nsec) : String(BigInt(sec) * 1_000_000_000n + BigInt(nsec)));
+}
+
+/** Writes `eventJson(ev, stamp)` into `o`; the timestamp is given as exact seconds and nanoseconds. */
+export function eventJsonInto(o: OutBuf, ev: TraceEvent, sec: number, nsec: number): void {
+  timestampInto(o, sec, nsec);
   o.raw(K.pid); o.int(ev.processId);
   o.raw(K.tid); o.int(ev.threadId);
   o.raw(K.ppid); o.int(ev.parentProcessId);

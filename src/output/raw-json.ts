@@ -6,31 +6,9 @@ import { eventInfo } from "../decode/materialise.ts";
 import { s64From, u64From } from "../decode/int64.ts";
 import { W, type Samples } from "../pipeline/samples.ts";
 import { jsonString } from "./json.ts";
-import { str } from "./json-bytes.ts";
+import { K, str, timestampInto } from "./json-bytes.ts";
 import { bytes, type OutBuf } from "./out-buf.ts";
 import type { EventClock } from "./time.ts";
-
-const K = {
-  ts: bytes('{"timestamp":'),
-  pid: bytes(',"processId":'),
-  tid: bytes(',"threadId":'),
-  ppid: bytes(',"parentProcessId":'),
-  hpid: bytes(',"hostProcessId":'),
-  htid: bytes(',"hostThreadId":'),
-  hppid: bytes(',"hostParentProcessId":'),
-  uid: bytes(',"userId":'),
-  mnt: bytes(',"mountNamespace":'),
-  pidns: bytes(',"pidNamespace":'),
-  comm: bytes(',"processName":'),
-  host: bytes(',"hostName":'),
-  cont: bytes(',"containerId":'),
-  id: bytes(',"eventId":"'),
-  argc: bytes(',"argsNum":'),
-  ret: bytes(',"returnValue":'),
-  args: bytes(',"stackAddresses":null,"args":['),
-  end: bytes("]}\n"),
-  trunc: bytes(',"truncated":true}'),
-};
 
 /** processId .. pidNamespace: the context's u32 fields in key order. */
 const CTX_KEYS = [K.pid, K.tid, K.ppid, K.hpid, K.htid, K.hppid, K.uid, K.mnt, K.pidns];
@@ -74,11 +52,6 @@ function strAt(o: OutBuf, s: Samples, off: number, len: number): void {
 function int64(o: OutBuf, v: number | bigint): void {
   if (typeof v === "number") o.int(v);
   else o.utf8(v.toString());
-}
-
-/** The JSON timestamp outside the common case (before 1970, or relative time before the start). */
-function stampText(sec: number, nsec: number): string {
-  return sec === 0 ? String(nsec) : String(BigInt(sec) * 1_000_000_000n + BigInt(nsec));
 }
 
 /**
@@ -171,11 +144,7 @@ export function rawJsonInto(o: OutBuf, s: Samples, off: number, tsSec: number, t
   const eb = eventBytes(id);
   const sec = clock.shiftSec(tsSec, tsNsec);
   const nsec = clock.lastNsec;
-  o.raw(K.ts);
-  if (sec > 0 && nsec >= 0) {
-    o.int(sec);
-    o.padded(nsec, 9);
-  } else o.utf8(stampText(sec, nsec));
+  timestampInto(o, sec, nsec);
   if (!lastContext.copy(o, u32, w, containerId)) {
     const start = o.off;
     // one loop rather than nine unrolled writes: the optimizing JIT's compile time grows with every inlined call
@@ -196,7 +165,7 @@ export function rawJsonInto(o: OutBuf, s: Samples, off: number, tsSec: number, t
   const argnum = u8[off + CTX.argnum];
   o.raw(K.argc); o.int(argnum);
   o.raw(K.ret); int64(o, s64From(u32[w + W.retval], u32[w + W.retval + 1]));
-  o.raw(K.args);
+  o.raw(K.stackNull);
   let p = off + CTX_SIZE;
   for (let i = 0; i < argnum; i++) {
     if (i) o.byte(0x2c);
