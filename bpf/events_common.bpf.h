@@ -211,6 +211,17 @@ static __always_inline void ns__emit(void *ctx, __u32 pid, struct ns_ids *old, s
 	buf__submit(ctx, b);
 }
 
+/* security_bprm_check: pathname, dev, inode of the binary being executed */
+static __always_inline void bprm__emit_check(void *ctx, struct linux_binprm *bprm)
+{
+	struct event_buf *b = ev__begin(EV_SECURITY_BPRM_CHECK, 0);
+
+	if (!b)
+		return;
+	obj__save_file(0, (__u64)BPF_CORE_READ(bprm, file), 0, 0);
+	buf__submit(ctx, b);
+}
+
 /* security_socket_create: family, type, protocol, kern */
 static __always_inline void sock__emit_create(void *ctx, int family, int type, int protocol, int kern)
 {

@@ -19,6 +19,18 @@ static __always_inline long syscall__fd_arg(long a, long b)
 	return nr == a || nr == b ? (long)(int)BPF_CORE_READ(regs, di) : -1;
 }
 
+/* The security_socket_* events: begun with the socket's fd as argument 0 when the hook was reached from syscall
+ * `a` or `b` (left out otherwise); NULL when the event is not to be sent. */
+static __always_inline struct event_buf *sock__begin(__u32 id, long a, long b)
+{
+	struct event_buf *buf = ev__begin(id, 0);
+	long fd = syscall__fd_arg(a, b);
+
+	if (buf && fd >= 0)
+		buf__save_int(buf, 0, fd);
+	return buf;
+}
+
 SEC("kprobe/do_exit")
 int BPF_KPROBE(kprobe__do_exit, long code)
 {
@@ -148,12 +160,7 @@ int BPF_KPROBE(kprobe__switch_task_namespaces, struct task_struct *p, struct nsp
 SEC("kprobe/security_bprm_check")
 int BPF_KPROBE(kprobe__security_bprm_check, struct linux_binprm *bprm)
 {
-	struct event_buf *b = ev__begin(EV_SECURITY_BPRM_CHECK, 0);
-
-	if (!b)
-		return 0;
-	obj__save_file(0, (__u64)BPF_CORE_READ(bprm, file), 0, 0);
-	buf__submit(ctx, b);
+	bprm__emit_check(ctx, bprm);
 	return 0;
 }
 
@@ -206,13 +213,10 @@ int BPF_KPROBE(kprobe__security_socket_create, int family, int type, int protoco
 SEC("kprobe/security_socket_listen")
 int BPF_KPROBE(kprobe__security_socket_listen, struct socket *sock, int backlog)
 {
-	struct event_buf *b = ev__begin(EV_SECURITY_SOCKET_LISTEN, 0);
-	long fd = syscall__fd_arg(EV_LISTEN, EV_LISTEN);
+	struct event_buf *b = sock__begin(EV_SECURITY_SOCKET_LISTEN, EV_LISTEN, EV_LISTEN);
 
 	if (!b)
 		return 0;
-	if (fd >= 0)
-		buf__save_int(b, 0, fd);
 	obj__save_sock_addr(1, (__u64)BPF_CORE_READ(sock, sk), 0);
 	buf__save_int(b, 2, backlog);
 	buf__submit(ctx, b);
@@ -222,13 +226,10 @@ int BPF_KPROBE(kprobe__security_socket_listen, struct socket *sock, int backlog)
 SEC("kprobe/security_socket_connect")
 int BPF_KPROBE(kprobe__security_socket_connect, struct socket *sock, struct sockaddr *address)
 {
-	struct event_buf *b = ev__begin(EV_SECURITY_SOCKET_CONNECT, 0);
-	long fd = syscall__fd_arg(EV_CONNECT, EV_CONNECT);
+	struct event_buf *b = sock__begin(EV_SECURITY_SOCKET_CONNECT, EV_CONNECT, EV_CONNECT);
 
 	if (!b)
 		return 0;
-	if (fd >= 0)
-		buf__save_int(b, 0, fd);
 	obj__save_sockaddr(1, (__u64)address, 0);
 	buf__submit(ctx, b);
 	return 0;
@@ -237,13 +238,10 @@ int BPF_KPROBE(kprobe__security_socket_connect, struct socket *sock, struct sock
 SEC("kprobe/security_socket_accept")
 int BPF_KPROBE(kprobe__security_socket_accept, struct socket *sock)
 {
-	struct event_buf *b = ev__begin(EV_SECURITY_SOCKET_ACCEPT, 0);
-	long fd = syscall__fd_arg(EV_ACCEPT, EV_ACCEPT4);
+	struct event_buf *b = sock__begin(EV_SECURITY_SOCKET_ACCEPT, EV_ACCEPT, EV_ACCEPT4);
 
 	if (!b)
 		return 0;
-	if (fd >= 0)
-		buf__save_int(b, 0, fd);
 	obj__save_sock_addr(1, (__u64)BPF_CORE_READ(sock, sk), 0);
 	buf__submit(ctx, b);
 	return 0;
@@ -252,13 +250,10 @@ int BPF_KPROBE(kprobe__security_socket_accept, struct socket *sock)
 SEC("kprobe/security_socket_bind")
 int BPF_KPROBE(kprobe__security_socket_bind, struct socket *sock, struct sockaddr *address)
 {
-	struct event_buf *b = ev__begin(EV_SECURITY_SOCKET_BIND, 0);
-	long fd = syscall__fd_arg(EV_BIND, EV_BIND);
+	struct event_buf *b = sock__begin(EV_SECURITY_SOCKET_BIND, EV_BIND, EV_BIND);
 
 	if (!b)
 		return 0;
-	if (fd >= 0)
-		buf__save_int(b, 0, fd);
 	obj__save_sockaddr(1, (__u64)address, 0);
 	buf__submit(ctx, b);
 	return 0;

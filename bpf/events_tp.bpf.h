@@ -93,13 +93,7 @@ int tracepoint__capability__cap_capable(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sched_process_exec")
 int tracepoint__sched__security_bprm_check(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct linux_binprm *bprm = (void *)ctx->args[2];
-	struct event_buf *b = ev__begin(EV_SECURITY_BPRM_CHECK, 0);
-
-	if (!b)
-		return 0;
-	obj__save_file(0, (__u64)BPF_CORE_READ(bprm, file), 0, 0);
-	buf__submit(ctx, b);
+	bprm__emit_check(ctx, (struct linux_binprm *)ctx->args[2]);
 	return 0;
 }
 
