@@ -39,6 +39,8 @@ const SYMBOLS = {
   bpf_linker__add_file: { args: [T.ptr, T.cstring, T.ptr], returns: T.i32 },
   bpf_linker__finalize: { args: [T.ptr], returns: T.i32 },
   bpf_linker__free: { args: [T.ptr], returns: T.void },
+  btf__parse: { args: [T.cstring, T.ptr], returns: T.ptr },
+  btf__free: { args: [T.ptr], returns: T.void },
 } as const;
 
 type Lib = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -104,42 +106,16 @@ export function openObject(bytes: Uint8Array, o: OpenOptions = {}): Pointer {
   return obj;
 }
 
+/** Whether libbpf can parse `path` as BTF (raw, or the .BTF of an ELF file). */
+export function btfParses(path: string): boolean {
+  const btf = L().btf__parse(cstr(path), null);
+  if (!btf) return false;
+  L().btf__free(btf);
+  return true;
+}
+
 export const loadObject = (obj: Pointer) => checkInt("loading BPF object", L().bpf_object__load(obj));
 
-/** The level set with setPrintLevel (for a load on another thread). */
-export const printLevel = () => printMax;
-
-/** Messages libbpf printed on another thread, given to this thread's log in order. */
-export function replayLog(messages: [number, string][]): void {
-  for (const [level, msg] of messages) printLog?.(level, msg);
-}
-
-/**
- * Loads an opened object on the calling thread, which is not the one that opened libbpf (the poll worker, so that
- * the main thread can do other start-up work meanwhile). libbpf's print callback is global and a JS callback may only
- * run on its own thread, so this thread's callback stands in for the load and the previous one is put back; the
- * caller must not call libbpf elsewhere until this returns. Returns libbpf's result (-errno on failure) and what it
- * printed.
- */
-export function loadObjectHere(obj: number, maxLevel: number): { rc: number; log: [number, string][] } {
-  // already loaded in this process: dlopen by soname returns that copy (the embedded one, if it was embedded)
-  const here = dlopen("libbpf.so.1", {
-    libbpf_set_print: { args: [T.ptr], returns: T.ptr },
-    bpf_object__load: { args: [T.ptr], returns: T.i32 },
-  }).symbols;
-  const log: [number, string][] = [];
-  const cb = new JSCallback((level: number, fmt: Pointer, ap: Pointer) => {
-    if (level <= maxLevel) log.push([level, vformat(fmt, ap).replace(/\n$/, "")]);
-    return 0;
-  }, { args: [T.i32, T.ptr, T.ptr], returns: T.i32 });
-  const previous = here.libbpf_set_print(cb.ptr);
-  try {
-    return { rc: here.bpf_object__load(obj as unknown as Pointer), log };
-  } finally {
-    here.libbpf_set_print(previous);
-    cb.close();
-  }
-}
 export const closeObject = (obj: Pointer) => L().bpf_object__close(obj);
 
 export function findMap(obj: Pointer, name: string): Pointer {
