@@ -19,6 +19,8 @@ const result = await Bun.build({
     autoloadBunfig: false,
   },
   minify: process.env.TRACEE_MINIFY !== "0", // TRACEE_MINIFY=0: readable stack traces while debugging
+  // precompiled JavaScriptCore bytecode for the bundled code: start-up skips parsing it (about 30 ms to readiness)
+  bytecode: true,
   define: { TRACEE_VERSION: JSON.stringify(pkg.version), TRACEE_COMMIT: JSON.stringify(commit()) },
 });
 if (!result.success) {

@@ -1,4 +1,4 @@
-// The few libc calls tracee needs (memfd, errno, epoll, clocks, capabilities, vsnprintf, openat2), through bun:ffi.
+// The few libc calls tracee needs (memfd, errno, epoll, clocks, capabilities, vsnprintf, openat2, fcntl), through bun:ffi.
 import { dlopen, FFIType as T, read, ptr, type Pointer } from "bun:ffi";
 import { BpfError } from "./errors.ts";
 
@@ -10,6 +10,7 @@ const libc = dlopen("libc.so.6", {
   vsnprintf: { args: [T.ptr, T.usize, T.ptr, T.ptr], returns: T.i32 },
   syscall: { args: [T.i64, T.ptr, T.ptr], returns: T.i64 },
   close: { args: [T.i32], returns: T.i32 },
+  fcntl: { args: [T.i32, T.i32, T.i32], returns: T.i32 },
 });
 const f = libc.symbols;
 
@@ -76,6 +77,13 @@ export function effectiveCaps(): bigint {
 
 export function closeFd(fd: number): void {
   f.close(fd);
+}
+
+const F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0o4000;
+/** Sets O_NONBLOCK on fd (on its open file description, shared with whoever else holds it). */
+export function setNonBlocking(fd: number): void {
+  const flags = f.fcntl(fd, F_GETFL, 0);
+  if (flags < 0 || f.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) throw new BpfError(`fcntl(${fd}, O_NONBLOCK)`, errno());
 }
 
 // syscall(2) again, with room for openat2's four arguments (a second handle: one signature per symbol)

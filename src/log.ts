@@ -10,8 +10,8 @@ function consola(): ConsolaInstance {
   if (instance === null) {
     const { createConsola } = require("consola") as typeof import("consola");
     instance = createConsola({
-      stdout: process.stderr,
-      stderr: process.stderr,
+      stdout: stderr(),
+      stderr: stderr(),
       level,
       // the same plain `[debug] ...` lines in every pipe and log file, whatever the environment says (consola would
       // otherwise switch reporters on CI=1 or NODE_ENV=test); the fancy one only for a person at a terminal
@@ -54,5 +54,19 @@ export function libbpfLog(level: number, msg: string): void {
 
 // With stderr (or stdout, for --help and --list) gone, as in `tracee 2>&1 | head`, a log line has nowhere to go:
 // that must neither crash tracee nor skip its cleanup (an unhandled EPIPE error event ended it with exit 1).
-process.stderr.on("error", () => {});
-process.stdout.on("error", () => {});
+// The streams are made on first use, not at start-up: creating process.stdout/stderr loads Node's stream modules,
+// tens of milliseconds that a session writing its events through its own sinks never needs.
+// Each is made alone: a session's events go to fd 1 through their own sink, and a stream on a stalled stdout pipe
+// would hold process.exit() back (a second Ctrl-C must end tracee at once).
+const guarded = new Set<NodeJS.WriteStream>();
+function guard(s: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (!guarded.has(s)) {
+    guarded.add(s);
+    s.on("error", () => {});
+  }
+  return s;
+}
+/** process.stdout, with write errors (a closed pipe) ignored. */
+export const stdout = (): NodeJS.WriteStream => guard(process.stdout);
+/** process.stderr, with write errors (a closed pipe) ignored. */
+export const stderr = (): NodeJS.WriteStream => guard(process.stderr);

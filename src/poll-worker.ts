@@ -1,10 +1,9 @@
 // Worker thread that waits on the perf rings' epoll fd and copies their raw bytes into the shared staging area
-// for the main thread, one batch per wake-up; before that, it loads the BPF object while the main thread warms up.
+// for the main thread, one batch per wake-up. It is started before the BPF object loads, so that it boots meanwhile.
 import { epollWait, monotonicNs } from "../ffi/libc.ts";
-import { loadObjectHere } from "../ffi/libbpf.ts";
 import { PerfRing } from "../ffi/perf-ring.ts";
 import {
-  CTL, placeChunk, type PollerInit, type PollerLoad, type PollerLoaded, type PollerPrepare, type StagedBatch, type StagedChunk,
+  CTL, placeChunk, STAGING_PREFERRED, type PollerInit, type PollerPrepare, type StagedBatch, type StagedChunk,
 } from "./tracer/poller-protocol.ts";
 
 declare const self: Worker;
@@ -12,6 +11,9 @@ declare const self: Worker;
 let staging: Uint8Array = new Uint8Array(0);
 
 function run(init: PollerInit): void {
+  // Faults in the part of the staging area used first, in one go (a page touched for the first time costs a fault,
+  // dear in a VM): after attaching, so readiness does not wait for it; the rings hold the events of these few ms.
+  for (let i = 0; i < Math.min(STAGING_PREFERRED, staging.length); i += 4096) staging[i] = 0;
   const ctl = new Int32Array(init.control);
   const rings = init.rings.map((r) => new PerfRing(r.base, r.size));
   const scratch = new Uint8Array(12 * Math.max(1, rings.length));
@@ -74,15 +76,11 @@ function run(init: PollerInit): void {
   self.postMessage({ done: true });
 }
 
-self.onmessage = (e: MessageEvent<PollerPrepare | PollerLoad | PollerInit>) => {
+self.onmessage = (e: MessageEvent<PollerPrepare | PollerInit>) => {
   try {
     const m = e.data;
     if ("prepare" in m) {
       staging = new Uint8Array(m.prepare.staging);
-      return;
-    }
-    if ("load" in m) {
-      self.postMessage({ loaded: loadObjectHere(m.load.obj, m.load.printLevel) } satisfies PollerLoaded);
       return;
     }
     run(m);

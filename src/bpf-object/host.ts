@@ -2,7 +2,7 @@
 // Also the `tracee --build-bpf` command, which builds, installs, prints the path and exits, as any user.
 import { linkObjects } from "../../ffi/libbpf.ts";
 import { loadLibbpf } from "../../ffi/loader.ts";
-import { libbpfLog, log } from "../log.ts";
+import { libbpfLog, log, stdout } from "../log.ts";
 import { embeddedLibs, embeddedSources } from "../tracer/assets.ts";
 import { buildObject, type Built } from "./build.ts";
 
@@ -15,6 +15,6 @@ export async function buildOnHost(installPath: string, keepTemp: boolean): Promi
 export async function buildCommand(installPath: string, debug: boolean): Promise<number> {
   const b = await buildOnHost(installPath, debug);
   log.info(`built the eBPF object (abi ${b.abi}, ${b.bytes.length} bytes); tracee finds it in ${installPath}, or name it in TRACEE_BPF_FILE`);
-  process.stdout.write(`${b.path}\n`);
+  stdout().write(`${b.path}\n`);
   return 0;
 }

@@ -1,7 +1,6 @@
 // Executed-file capture: copies each binary once per mount namespace + path + ctime to `exec.<ts>.<name>`,
 // from the process's own image or, when it is gone, through the root of another process of its mount
 // namespace (resolved inside that root, never through a planted symlink); counts and hashes for the profile.
-import { createHash } from "node:crypto";
 import { constants as C, fstatSync, openSync, readdirSync, readlinkSync, readSync, writeSync } from "node:fs";
 import { openat2, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS } from "../../ffi/libc.ts";
 import type { TraceEvent } from "../events/types.ts";
@@ -113,7 +112,7 @@ export class ExecCapture {
       throw new CaptureIoError(`capture stopped: creating ${tmp}: ${errText(e)}; tracing goes on`);
     }
     const buf = Buffer.allocUnsafe(1 << 20);
-    const hash = createHash("sha256");
+    const hash = new Bun.CryptoHasher("sha256");
     let ok = false;
     try {
       for (;;) {

@@ -5,7 +5,7 @@ import { captureEvents } from "../capture/session.ts";
 import { errorLine, UsageError } from "../errors.ts";
 import { traceHelp, wantsHelp } from "../filter/help.ts";
 import { parseTrace, withEssential } from "../filter/parse.ts";
-import { log, setDebug } from "../log.ts";
+import { log, setDebug, stderr, stdout } from "../log.ts";
 import { outputHelp, parseOutputOptions, wantsOutputHelp } from "../output/options.ts";
 import { PreflightError } from "../tracer/preflight.ts";
 import { runSession } from "../tracer/session.ts";
@@ -27,10 +27,10 @@ export async function usage(): Promise<string> {
   // loaded here, not at start-up: only --help needs it
   const { renderUsage } = require("citty") as typeof import("citty");
   const text = (await renderUsage(command as never)) + "\n\n" + EXAMPLES + "\n";
-  return process.stdout.isTTY ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
+  return stdout().isTTY ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-const write = (s: string) => process.stdout.write(s);
+const write = (s: string) => stdout().write(s);
 
 export async function main(argv: string[], workerUrl: string): Promise<number> {
   try {
@@ -61,14 +61,14 @@ export async function main(argv: string[], workerUrl: string): Promise<number> {
     });
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(errorLine(e.message));
+      stderr().write(errorLine(e.message));
       return 2;
     }
     if (e instanceof PreflightError || e instanceof BpfError) {
-      process.stderr.write(errorLine(e.message));
+      stderr().write(errorLine(e.message));
       return 1;
     }
-    process.stderr.write(errorLine(e instanceof Error ? e.message : String(e)));
+    stderr().write(errorLine(e instanceof Error ? e.message : String(e)));
     if (e instanceof Error && e.stack) log.debug(e.stack);
     return 1;
   }

@@ -1,6 +1,6 @@
-// Made-up events for EventPipeline.warmUp(): run through the event path before tracing starts, they make the
-// JavaScript engine compile it then (on background threads, while the kernel verifies the BPF programs) rather
-// than during the first second of tracing, on the traced host's time.
+// Made-up events for EventPipeline.warmUp(): run through the event path right after attaching, before the first real
+// batch is handled (real events wait in the staging area meanwhile), they make the JavaScript engine compile it at
+// once rather than piecemeal while the first real events trickle through the interpreter.
 import { ARG_FIXED_SIZE, ArgType, CONTEXT_SIZE, EVENT_BY_NAME, type ArgTypeName } from "../events/schema.ts";
 import { CTX } from "../events/gen/events.ts";
 

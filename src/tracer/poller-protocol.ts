@@ -19,12 +19,6 @@ export interface PollerPrepare {
   };
 }
 
-/** Optional, before PollerInit: load the opened BPF object (a pointer) on the worker's thread. */
-export interface PollerLoad { load: { obj: number; printLevel: number } }
-
-/** The worker's answer to PollerLoad: libbpf's result and what it printed meanwhile. */
-export interface PollerLoaded { loaded: { rc: number; log: [number, string][] } }
-
 /** Second message, once the rings exist: start polling. */
 export interface PollerInit {
   epollFd: number;
@@ -53,7 +47,7 @@ export interface RingBatch {
   drainNs: number;
 }
 
-export type PollerMessage = StagedBatch | { done: true } | { error: string } | PollerLoaded;
+export type PollerMessage = StagedBatch | { done: true } | { error: string };
 
 /** Staging bytes for `cpus` rings of `ringBytes`: every ring full four times over, at least 32 MiB (events wait there for the ordering window). */
 export function stagingBytes(cpus: number, ringBytes: number): number {

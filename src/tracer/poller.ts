@@ -1,7 +1,7 @@
-// Main-thread side of the ring-polling worker: starts it early (its start-up overlaps loading the BPF object),
+// Main-thread side of the ring-polling worker: starts it early (it boots while the BPF object loads),
 // hands staged batches to onBatch, gives their staging room back, and stops it with a final drain.
 import {
-  batchHolds, CTL, STAGING_PREFERRED, type PollerInit, type PollerLoad, type PollerMessage, type PollerPrepare, type RingBatch,
+  batchHolds, CTL, type PollerInit, type PollerMessage, type PollerPrepare, type RingBatch,
 } from "./poller-protocol.ts";
 
 export interface PollerStart {
@@ -29,31 +29,6 @@ export class Poller {
     this.staging = new SharedArrayBuffer(stagingBytes);
     this.finished = new Promise((r) => (this.resolveDone = r));
     this.worker.postMessage({ prepare: { staging: this.staging } } satisfies PollerPrepare);
-  }
-
-  /**
-   * Faults in the part of the staging area used first (a page touched for the first time costs a fault, dear in a
-   * VM): called while the main thread waits for the load anyway, so that it is not paid while tracing.
-   */
-  touchStaging(): void {
-    const view = new Uint8Array(this.staging, 0, Math.min(STAGING_PREFERRED, this.staging.byteLength));
-    for (let i = 0; i < view.length; i += 4096) view[i] = 0;
-  }
-
-  /**
-   * Loads the opened BPF object `obj` on the worker's thread; resolves with libbpf's result (-errno on failure) and
-   * what it printed. Until it resolves, nothing else may call libbpf (see loadObjectHere).
-   */
-  loadObject(obj: number, printLevel: number): Promise<{ rc: number; log: [number, string][] }> {
-    return new Promise((resolve, reject) => {
-      this.worker.onmessage = (e: MessageEvent<PollerMessage>) => {
-        const m = e.data;
-        if ("loaded" in m) resolve(m.loaded);
-        else if ("error" in m) reject(new Error(m.error));
-      };
-      this.worker.onerror = (e) => reject(new Error(e.message));
-      this.worker.postMessage({ load: { obj, printLevel } } satisfies PollerLoad);
-    });
   }
 
   /** Starts reading the rings; batches go to o.onBatch in the order they were drained. */

@@ -47,8 +47,6 @@ export interface TraceOptions {
   perfPages: number;
   workerUrl: string;
   onBatch: (batch: RingBatch) => void;
-  /** Called while the object loads on another thread: start-up work that must not call libbpf. */
-  whileLoading?: () => void;
   /** Called after `entries` are written and before attach: map writes that need the kernel's state. */
   onLoaded?: (maps: MapAccess) => void;
   /** Program-array slots filled after load with a loaded program's fd (tail-call targets, key 0). */
@@ -100,21 +98,10 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
     for (const [name, n] of Object.entries(sizes)) bpf.setMaxEntries(bpf.findMap(obj, name), n);
     const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
     for (const x of progs) if (!o.wantProgram(x.name, x.section)) bpf.setAutoload(x.p, false);
-    // on the poll worker's thread, so that start-up work that does not need libbpf runs meanwhile
+    // The poll worker boots on another core meanwhile (started above).
     const loadStart = performance.now();
-    const loading = poller.loadObject(obj as unknown as number, bpf.printLevel());
-    let meanwhile: unknown = null;
-    try {
-      o.whileLoading?.();
-      poller.touchStaging();
-    } catch (err) {
-      meanwhile = err; // not thrown before the load is over: the worker is inside libbpf until then
-    }
-    const loaded = await loading;
-    bpf.replayLog(loaded.log);
-    log.debug(`object loaded in ${(performance.now() - loadStart).toFixed(0)} ms (kernel BTF, relocations, maps, verifier)`);
-    if (loaded.rc < 0) throw new BpfError("loading BPF object", -loaded.rc);
-    if (meanwhile) throw meanwhile;
+    bpf.loadObject(obj);
+    log.debug(`object loaded in ${(performance.now() - loadStart).toFixed(0)} ms (BTF, relocations, maps, verifier)`);
 
     for (const e of o.entries) bpf.mapUpdate(bpf.mapFd(bpf.findMap(obj, e.map)), e.key, e.value, e.map);
     o.onLoaded?.(maps);

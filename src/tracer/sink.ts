@@ -1,6 +1,7 @@
 // Where printed events and end-of-run text go: stdout/stderr or a file (parent folders created), written without
 // ever blocking the event loop, so that a stalled reader neither freezes signal handling nor grows memory unseen.
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, statSync, writeSync, type Stats } from "node:fs";
+import { setNonBlocking } from "../../ffi/libc.ts";
 import { dirname } from "node:path";
 import { UsageError } from "../errors.ts";
 
@@ -42,6 +43,15 @@ export class Sink {
       this.fd = fallbackFd;
       this.owned = false;
       this.name = fallbackFd === 1 ? "stdout" : "stderr";
+      // A pipe or socket is made non-blocking, as Bun does for the process.stdout/stderr streams it makes (which a
+      // session does not create): a full pipe then refuses bytes (queued here) instead of freezing the event loop.
+      let st: Stats | null = null;
+      try {
+        st = fstatSync(fallbackFd);
+      } catch {
+        // closed: writes fail and are reported like any other
+      }
+      if (st && (st.isFIFO() || st.isSocket())) setNonBlocking(fallbackFd);
       return;
     }
     Sink.check(path);
@@ -63,7 +73,7 @@ export class Sink {
     return this.queued;
   }
 
-  /** Writes what the descriptor takes now and queues the rest (Bun makes stdio pipes non-blocking). */
+  /** Writes what the descriptor takes now and queues the rest (pipes are non-blocking, see the constructor). */
   write(text: string): void {
     if (text.length === 0 || this.closedByReader) return;
     // Encode through one reused buffer: a fresh Buffer per batch is garbage the GC collects late, which shows as
