@@ -63,22 +63,26 @@ export function makeCoreBtf(installPath: string, name: string, object: Uint8Arra
     log.debug("minimal BTF: bpftool is not installed, so libbpf relocates against the kernel's whole BTF (install bpftool for faster starts)");
     return null;
   }
-  let objectFile: string;
-  try {
-    ensurePrivateDir(installPath, "--install-path");
-    // the folder is private to us: these names cannot have been planted
-    objectFile = installFile(installPath, `.core-btf.${process.pid}.o`, object, 0o600);
-  } catch (e) {
-    log.debug(`minimal BTF: not made (${e instanceof Error ? e.message : String(e)})`);
-    return null;
-  }
+  // the folder is private to us: these names cannot have been planted
+  const objectFile = join(installPath, `.core-btf.${process.pid}.o`);
   const out = join(installPath, `.core-btf.${process.pid}.btf`);
-  const started = performance.now();
-  const child = Bun.spawn([bpftool, "gen", "min_core_btf", KERNEL_BTF, out, objectFile], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const cleanUp = () => {
     rmSync(objectFile, { force: true });
     rmSync(out, { force: true });
   };
+  const started = performance.now();
+  let child: Bun.Subprocess<"ignore", "ignore", "pipe">;
+  let ours = false;
+  try {
+    ensurePrivateDir(installPath, "--install-path");
+    ours = true;
+    installFile(installPath, `.core-btf.${process.pid}.o`, object, 0o600);
+    child = Bun.spawn([bpftool, "gen", "min_core_btf", KERNEL_BTF, out, objectFile], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  } catch (e) {
+    if (ours) cleanUp();
+    log.debug(`minimal BTF: not made (${e instanceof Error ? e.message : String(e)})`);
+    return null;
+  }
   // an exit without finish() (a second Ctrl-C) leaves no bpftool running and no temporary file either
   const onExit = () => {
     child.kill();

@@ -2,10 +2,10 @@
 // and relocating every program exactly as the kernel's whole BTF does (the kernel's tag of each loaded program, a hash
 // of its instructions after libbpf's relocations, is the same both ways). A bad cached file is ignored and replaced.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runWorkload, startTracee, WORKLOAD_COMM } from "../helpers/tracee.ts";
+import { runWorkload, startTracee, TRACEE, WORKLOAD_COMM } from "../helpers/tracee.ts";
 
 let installPath = "";
 beforeAll(() => {
@@ -80,4 +80,27 @@ test("a cached file that is not BTF is ignored with a warning, tracing goes on, 
   expect(stderr).toMatch(/\[warn\] ignoring .*tracee\.core-btf\..*: not BTF that libbpf can parse; it is made again/);
   expect(stderr).not.toContain("CO-RE relocations: against the minimal BTF");
   expect(readFileSync(join(installPath, name)).subarray(0, 2)).toEqual(Buffer.from([0x9f, 0xeb]));
+}, 60_000);
+
+test("without bpftool nothing is made, and tracing goes on against the kernel's whole BTF", async () => {
+  const bpftool = Bun.which("bpftool", { PATH: `${process.env.PATH}:/usr/sbin:/sbin` });
+  expect(bpftool).not.toBeNull(); // npm test's setup installs it
+  const fresh = mkdtempSync(join(tmpdir(), "tracee-core-btf-none-"));
+  const capture = mkdtempSync(join(tmpdir(), "tracee-core-btf-cap-"));
+  try {
+    chmodSync(fresh, 0o700);
+    // a private mount namespace where bpftool is /dev/null (not executable): as on a host without it
+    const p = Bun.spawn(["unshare", "-m", "sh", "-c", `mount --bind /dev/null ${bpftool} && exec "$@"`, "sh", TRACEE,
+      "--install-path", fresh, "--debug", "--output", "none", "--trace", "event=openat", "--capture", `dir:${capture}`], { stdout: "pipe", stderr: "pipe" });
+    const stderr = new Response(p.stderr).text();
+    const t0 = Date.now();
+    while (!existsSync(join(capture, "out/tracee.pid")) && p.exitCode === null && Date.now() - t0 < 20_000) await Bun.sleep(20);
+    p.kill("SIGINT");
+    expect(await p.exited).toBe(0);
+    expect(await stderr).toContain("minimal BTF: bpftool is not installed");
+    expect(readdirSync(fresh)).toEqual([]);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+    rmSync(capture, { recursive: true, force: true });
+  }
 }, 60_000);
