@@ -19,14 +19,20 @@ export class EventSlots {
   container: string[] = [];
   private free = new Int32Array(0);
   private nFree = 0;
+  /** Slots handed out at least once, [0, used): a slot is set up on first use, not ahead (that cost start-up time). */
+  private used = 0;
 
   constructor(initial = 1 << 14) {
     this.grow(initial);
   }
 
+  /** A free slot: the last released first, else the lowest never used. */
   alloc(): number {
-    if (this.nFree === 0) this.grow(this.sec.length * 2);
-    return this.free[--this.nFree];
+    if (this.nFree > 0) return this.free[--this.nFree];
+    if (this.used === this.sec.length) this.grow(this.sec.length * 2);
+    this.obj.push(null);
+    this.container.push("");
+    return this.used++;
   }
 
   release(slot: number): void {
@@ -35,11 +41,10 @@ export class EventSlots {
   }
 
   get size(): number {
-    return this.sec.length - this.nFree;
+    return this.used - this.nFree;
   }
 
   private grow(cap: number): void {
-    const old = this.sec.length;
     const g = <A extends Uint32Array | Float64Array>(a: A, make: (n: number) => A): A => {
       const b = make(cap);
       b.set(a);
@@ -49,14 +54,8 @@ export class EventSlots {
     this.nsec = g(this.nsec, (n) => new Uint32Array(n));
     this.off = g(this.off, (n) => new Uint32Array(n));
     this.batch = g(this.batch, (n) => new Float64Array(n));
-    for (let i = old; i < cap; i++) {
-      this.obj.push(null);
-      this.container.push("");
-    }
     const free = new Int32Array(cap);
     free.set(this.free.subarray(0, this.nFree));
-    // new slots are handed out lowest first
-    for (let i = cap - 1; i >= old; i--) free[this.nFree++] = i;
     this.free = free;
   }
 }
