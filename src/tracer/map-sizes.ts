@@ -1,9 +1,14 @@
-// Maps that only some filters and options use are shrunk to one entry when a session does not use them: the kernel
-// preallocates hash and stack maps when they are created, and that time counts against start-up.
+// Maps that only some filters, options and events use are shrunk to one entry when a session does not use them: the
+// kernel preallocates hash, LRU and stack maps when they are created, and that time counts against start-up.
 import { FILTER, OPTION } from "../events/schema.ts";
+import { EventId } from "../events/gen/events.ts";
 
-/** max_entries to set before load, by map name, given the config's filter_enabled and options bits. */
-export function unusedMapSizes(filterEnabled: number, options: number): Record<string, number> {
+const CAPTURE_ANY = OPTION.capture_write | OPTION.capture_exec | OPTION.capture_mem;
+/** The events whose programs save vfs write calls (bpf/events_kprobe.bpf.h, capture.bpf.h's kprobe way). */
+const WRITE_CALL_EVENTS: number[] = [EventId.vfs_write, EventId.vfs_writev, EventId.magic_write];
+
+/** max_entries to set before load, by map name, given the config's filter_enabled and options bits and the events. */
+export function unusedMapSizes(filterEnabled: number, options: number, events: readonly number[]): Record<string, number> {
   const sizes: Record<string, number> = {};
   const off = (bit: number) => (filterEnabled & bit) === 0;
   // every write to these is behind the filter's bit (bpf/tracee.bpf.c, cgroup.bpf.h); only deletes are not
@@ -12,5 +17,15 @@ export function unusedMapSizes(filterEnabled: number, options: number): Record<s
   if (off(FILTER.tree)) sizes.process_tree_map = 1;
   if (off(FILTER.container_id)) sizes.container_ids_map = 1;
   if ((options & OPTION.stack_addresses) === 0) sizes.stack_addresses_map = 1;
+  // capture's own maps are written only by capture (capture__on, capture__send); the saved vfs write calls also for
+  // the write events
+  if ((options & CAPTURE_ANY) === 0) {
+    sizes.capture_files_map = 1;
+    sizes.capture_lost_map = 1;
+    if (!WRITE_CALL_EVENTS.some((id) => events.includes(id))) {
+      sizes.capture_args_map = 1;
+      sizes.vfs_write_map = 1;
+    }
+  }
   return sizes;
 }

@@ -4,8 +4,6 @@ import * as bpf from "../../ffi/libbpf.ts";
 import { BpfError } from "../../ffi/errors.ts";
 import { possibleCpus } from "../../ffi/libbpf.ts";
 import { KSTAT } from "../events/schema.ts";
-import { CFG } from "../events/gen/events.ts";
-import { unusedMapSizes } from "./map-sizes.ts";
 import { log } from "../log.ts";
 import { Poller } from "./poller.ts";
 import { stagingBytes, type RingBatch } from "./poller-protocol.ts";
@@ -38,6 +36,8 @@ export interface TraceOptions {
   btfPath?: string;
   /** struct tracee_config bytes for the `.rodata.cfg` section. */
   config: Uint8Array;
+  /** max_entries by map name, set before load (maps the session does not use, shrunk: map-sizes.ts). */
+  mapSizes?: Record<string, number>;
   /** Map entries written after load, before attach (chosen events, filters). */
   entries: MapEntry[];
   /** Decides per program whether to load it; programs it refuses are not even verified. */
@@ -93,9 +93,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
   };
   try {
     bpf.setInitialValue(bpf.findMap(obj, ".rodata.cfg"), o.config);
-    const cfg = new DataView(o.config.buffer, o.config.byteOffset, o.config.byteLength);
-    const sizes = unusedMapSizes(cfg.getUint32(CFG.filter_enabled, true), cfg.getUint32(CFG.options, true));
-    for (const [name, n] of Object.entries(sizes)) bpf.setMaxEntries(bpf.findMap(obj, name), n);
+    for (const [name, n] of Object.entries(o.mapSizes ?? {})) bpf.setMaxEntries(bpf.findMap(obj, name), n);
     const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
     for (const x of progs) if (!o.wantProgram(x.name, x.section)) bpf.setAutoload(x.p, false);
     // The poll worker boots on another core meanwhile (started above).

@@ -26,6 +26,7 @@ import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
+import { unusedMapSizes } from "./map-sizes.ts";
 import { cachedCoreBtf, coreBtfName, makeCoreBtf, type CoreBtfJob } from "./core-btf.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
@@ -164,6 +165,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const wantProgram = withoutKernelBtf(programSelector(selection), btf.kernelBtf, (m) => log.info(m));
   for (const w of capture?.unavailable(wantProgram) ?? []) log.warn(w);
 
+  const kernelFilters = kernelConfig(o.plan);
+  const options = (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
+    (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options | (capture?.kernelOptions ?? 0);
   let kstats: KernelStats | null = null;
   try {
     const header = printer.header();
@@ -175,11 +179,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
         btfPath: coreBtf ?? btf.path,
         config: encodeConfig({
           tracee_pid: process.pid,
-          options: (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-            (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options | (capture?.kernelOptions ?? 0),
+          options,
           start_ns: startMonoNs,
-          ...kernelConfig(o.plan),
+          ...kernelFilters,
         }),
+        mapSizes: unusedMapSizes(kernelFilters.filter_enabled, options, o.plan.events),
         entries: capture ? capture.mapEntries([...kernelMapEntries(o.plan), ...treeEntries(o.plan)]) : [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
         // only the senders of the way taken are loaded: the other's prog-array slot stays empty
         tailCalls: capture?.tailCalls.filter((t) => wantProgram(t.program)),

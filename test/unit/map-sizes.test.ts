@@ -1,0 +1,29 @@
+// Which maps a session shrinks to one entry before load (src/tracer/map-sizes.ts).
+import { expect, test } from "bun:test";
+import { FILTER, OPTION } from "../../src/events/schema.ts";
+import { EventId } from "../../src/events/gen/events.ts";
+import { unusedMapSizes } from "../../src/tracer/map-sizes.ts";
+
+const CAPTURE_MAPS = ["capture_files_map", "capture_lost_map", "capture_args_map", "vfs_write_map"];
+
+test("without filters, options, capture or write events, every optional map is shrunk", () => {
+  const s = unusedMapSizes(0, 0, [EventId.openat]);
+  for (const m of ["traced_pids_map", "new_pids_map", "process_tree_map", "container_ids_map", "stack_addresses_map", ...CAPTURE_MAPS]) {
+    expect(s[m]).toBe(1);
+  }
+});
+
+test("a map in use keeps its size", () => {
+  expect(unusedMapSizes(FILTER.follow, 0, []).traced_pids_map).toBeUndefined();
+  expect(unusedMapSizes(0, OPTION.stack_addresses, []).stack_addresses_map).toBeUndefined();
+  for (const opt of [OPTION.capture_write, OPTION.capture_exec, OPTION.capture_mem]) {
+    const s = unusedMapSizes(0, opt, []);
+    for (const m of CAPTURE_MAPS) expect(s[m]).toBeUndefined();
+  }
+  for (const id of [EventId.vfs_write, EventId.vfs_writev, EventId.magic_write]) {
+    const s = unusedMapSizes(0, 0, [EventId.openat, id]);
+    expect(s.capture_args_map).toBeUndefined();
+    expect(s.vfs_write_map).toBeUndefined();
+    expect(s.capture_files_map).toBe(1);
+  }
+});
