@@ -7,6 +7,13 @@ const CAPTURE_ANY = OPTION.capture_write | OPTION.capture_exec | OPTION.capture_
 /** The events whose programs save vfs write calls (bpf/events_kprobe.bpf.h, capture.bpf.h's kprobe way). */
 const WRITE_CALL_EVENTS: number[] = [EventId.vfs_write, EventId.vfs_writev, EventId.magic_write];
 
+/** Maps that hold a task's state between a syscall's entry and exit for one event only (bpf/events_tp.bpf.h). */
+const SNAPSHOT_MAPS: [string, number][] = [
+  ["cred_snap_map", EventId.commit_creds],
+  ["ns_snap_map", EventId.switch_task_ns],
+  ["alert_map", EventId.mem_prot_alert],
+];
+
 /** max_entries to set before load, by map name, given the config's filter_enabled and options bits and the events. */
 export function unusedMapSizes(filterEnabled: number, options: number, events: readonly number[]): Record<string, number> {
   const sizes: Record<string, number> = {};
@@ -17,6 +24,7 @@ export function unusedMapSizes(filterEnabled: number, options: number, events: r
   if (off(FILTER.tree)) sizes.process_tree_map = 1;
   if (off(FILTER.container_id)) sizes.container_ids_map = 1;
   if ((options & OPTION.stack_addresses) === 0) sizes.stack_addresses_map = 1;
+  for (const [map, id] of SNAPSHOT_MAPS) if (!events.includes(id)) sizes[map] = 1;
   // capture's own maps are written only by capture (capture__on, capture__send); the saved vfs write calls also for
   // the write events
   if ((options & CAPTURE_ANY) === 0) {

@@ -8,7 +8,7 @@ const CAPTURE_MAPS = ["capture_files_map", "capture_lost_map", "capture_args_map
 
 test("without filters, options, capture or write events, every optional map is shrunk", () => {
   const s = unusedMapSizes(0, 0, [EventId.openat]);
-  for (const m of ["traced_pids_map", "new_pids_map", "process_tree_map", "container_ids_map", "stack_addresses_map", ...CAPTURE_MAPS]) {
+  for (const m of ["cred_snap_map", "ns_snap_map", "alert_map", "traced_pids_map", "new_pids_map", "process_tree_map", "container_ids_map", "stack_addresses_map", ...CAPTURE_MAPS]) {
     expect(s[m]).toBe(1);
   }
 });
@@ -20,6 +20,9 @@ test("a map in use keeps its size", () => {
     const s = unusedMapSizes(0, opt, []);
     for (const m of CAPTURE_MAPS) expect(s[m]).toBeUndefined();
   }
+  expect(unusedMapSizes(0, 0, [EventId.commit_creds]).cred_snap_map).toBeUndefined();
+  expect(unusedMapSizes(0, 0, [EventId.switch_task_ns]).ns_snap_map).toBeUndefined();
+  expect(unusedMapSizes(0, 0, [EventId.mem_prot_alert]).alert_map).toBeUndefined();
   for (const id of [EventId.vfs_write, EventId.vfs_writev, EventId.magic_write]) {
     const s = unusedMapSizes(0, 0, [EventId.openat, id]);
     expect(s.capture_args_map).toBeUndefined();
