@@ -1,5 +1,5 @@
 // Turns decoder tables (docs/wire-format.md §4) into TraceEvent objects; shared by the WASM and plain-TS decoders.
-import { ArgType, EVENTS, LIMITS, type ArgTypeName, type EventDef } from "../events/schema.ts";
+import { ArgType, EVENT_BY_ID, EVENTS, LIMITS, type ArgTypeName, type EventDef } from "../events/schema.ts";
 import { CTX } from "../events/gen/events.ts";
 import type { ArgValue, Cred, EventArg, TraceEvent } from "../events/types.ts";
 import {
@@ -31,25 +31,28 @@ export function newStats(): DecodeStats {
 
 interface EventInfo { name: string; names: string[]; types: string[]; wires: ArgTypeName[]; codes: Uint8Array }
 
-function eventInfos(): (EventInfo | undefined)[] {
-  const maxId = Math.max(...EVENTS.map((e) => e.id));
-  const infos = new Array<EventInfo | undefined>(maxId + 1).fill(undefined);
-  for (const e of EVENTS as EventDef[]) {
-    infos[e.id] = {
-      name: e.name,
-      names: e.params.map((p) => p.name),
-      types: e.params.map((p) => p.type),
-      wires: e.params.map((p) => p.wire),
-      codes: Uint8Array.from(e.params.map((p) => ArgType[p.wire])),
-    };
-  }
-  return infos;
+// Built on the first event of each id, not for all ~400 at start-up (interpreted code there delays readiness).
+const MAX_EVENT_ID = Math.max(...EVENTS.map((e) => e.id));
+const INFOS: (EventInfo | null | undefined)[] = new Array(MAX_EVENT_ID + 1).fill(undefined); // null: no such event
+
+function makeInfo(id: number): EventInfo | null {
+  const e = EVENT_BY_ID.get(id) as EventDef | undefined;
+  const info = e === undefined ? null : {
+    name: e.name,
+    names: e.params.map((p) => p.name),
+    types: e.params.map((p) => p.type),
+    wires: e.params.map((p) => p.wire),
+    codes: Uint8Array.from(e.params.map((p) => ArgType[p.wire])),
+  };
+  INFOS[id] = info;
+  return info;
 }
-const INFOS = eventInfos();
 
 /** Names, declared types and wire types of an event's parameters, by event id (undefined for an unknown id). */
 export function eventInfo(id: number): Readonly<EventInfo> | undefined {
-  return id >= 0 && id < INFOS.length ? INFOS[id] : undefined;
+  if (id < 0 || id > MAX_EVENT_ID) return undefined;
+  const info = INFOS[id];
+  return (info === undefined ? makeInfo(id) : info) ?? undefined;
 }
 
 // word indices of context fields in a sample (samples sit at 4-aligned offsets)
@@ -112,7 +115,7 @@ export class Materialiser {
     const u32 = this.u32, u8 = this.u8;
     const e = (evPtr >>> 2) + i * EV_WORDS;
     const id = u32[e + EV_ID] | 0;
-    const info = id >= 0 && id < INFOS.length ? INFOS[id] : undefined;
+    const info = eventInfo(id);
     if (info === undefined) { stats.unknownEvents++; stats.errors++; return null; }
     const args = this.args(info, argPtr >>> 2, u32[e + EV_FIRST_ARG], u32[e + EV_ARG_COUNT]);
     if (args === null) { stats.mismatched++; stats.errors++; return null; }
@@ -154,7 +157,7 @@ export class Materialiser {
     const u32 = this.u32;
     const e = (evPtr >>> 2) + i * EV_WORDS;
     const id = u32[e + EV_ID] | 0;
-    const info = id >= 0 && id < INFOS.length ? INFOS[id] : undefined;
+    const info = eventInfo(id);
     if (info === undefined) { stats.unknownEvents++; stats.errors++; return ROW_UNKNOWN; }
     const base = argPtr >>> 2;
     const first = u32[e + EV_FIRST_ARG];
