@@ -20,3 +20,23 @@ test("a host busy with syscalls during start-up: no output fails, nothing is los
     busy.kill();
   }
 }, 60_000);
+
+test("json output: the event path is compiled right after attaching while events wait; none is lost or cut", async () => {
+  const busy = Bun.spawn([workload(), "rate:100000:20000:/etc/hostname"], { stdout: "ignore", stderr: "ignore" });
+  try {
+    const t = await startTracee(["--debug", "--output", "json", "--trace", "event=openat,close"]);
+    await Bun.sleep(300);
+    const { code, stdout, stderr } = await t.stop();
+    expect(code).toBe(0);
+    const kernel = JSON.parse(/^\[debug\] kernel: (\{.*\})$/m.exec(stderr)![1]);
+    expect(kernel.lost_output).toBe(0);
+    const lines = stdout.split("\n").filter(Boolean);
+    for (const l of lines) JSON.parse(l); // every line whole
+    // every sample the kernel submitted was printed: the made-up warm-up events never reach the output
+    expect(lines.length).toBe(kernel.submitted);
+    expect(/"EventCount":(\d+)/.exec(stderr)?.[1]).toBe(String(kernel.submitted));
+    expect(/LostEvCount"?:0\b/.test(stderr)).toBe(true);
+  } finally {
+    busy.kill();
+  }
+}, 60_000);
