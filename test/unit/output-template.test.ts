@@ -78,6 +78,15 @@ describe("gotemplate", () => {
     expect(sprintf("%d", ["x"])).toBe("%!d(string=x)");
     expect(sprintf("%d", [1, 2])).toBe("1%!(EXTRA int=2)");
     expect(sprintf("%5.2s|%-4d|%%", ["abc", 7])).toBe("   ab|7   |%");
+    // Go's limits on widths and precisions (fmt's tooLarge: 1e6)
+    expect(sprintf("a%42967296s|b", ["x"])).toBe("a%!(NOVERB)%!(EXTRA string=x)");
+    expect(sprintf("%.99999999d", [1])).toBe("%!(NOVERB)%!(EXTRA int=1)");
+    expect(sprintf("%1000000s|", ["x"]).length).toBe(1000001);
+    expect(sprintf("%*s|", [2000000, "x"])).toBe("%!(BADWIDTH)x|");
+    expect(sprintf("%*s|", ["w", "x"])).toBe("%!(BADWIDTH)x|");
+    expect(sprintf("%-*d|", [3, 7])).toBe("7  |");
+    expect(sprintf("%.*s|", [-1, "abc"])).toBe("%!(BADPREC)abc|");
+    expect(sprintf("%.*s|", [2, "abc"])).toBe("ab|");
     expect(sprintf("%q", ["a\n\x1b\u202e"])).toBe('"a\\n\\x1b\\u202e"');
   });
 

@@ -159,6 +159,16 @@ export function fmtValue(v: unknown, verb: string, f: Spec): string {
   return bad(verb, v);
 }
 
+/** Go's parsenum gives up on a number once it passed 1e6 before its next digit. */
+function tooLarge(digits: string): boolean {
+  let n = 0;
+  for (const c of digits) {
+    if (n > 1e6) return true;
+    n = n * 10 + (c.charCodeAt(0) - 48);
+  }
+  return false;
+}
+
 const SPEC = /%([-+# 0]*)(\*|\d+)?(?:\.(\*|\d*))?(.)?/y;
 
 /** Go fmt.Sprintf for the verbs above, with Go's `%!verb(MISSING)` and `%!(EXTRA ...)` markers. */
@@ -180,15 +190,27 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       minus: flags.includes("-"), plus: flags.includes("+"), sharp: flags.includes("#"),
       space: flags.includes(" "), zero: flags.includes("0"),
     };
-    const num = (s: string | undefined): number | undefined => {
-      if (s === undefined) return undefined;
-      if (s !== "*") return s === "" ? 0 : Number(s);
+    // Go's limits: a width or precision beyond 1e6 written out makes the rest of the format "%!(NOVERB)"; one
+    // taken from an argument (`*`) that is not an int in range is "%!(BADWIDTH)" / "%!(BADPREC)" and ignored
+    // (so a template cannot ask for a string of gigabytes per event)
+    if ((w !== undefined && w !== "*" && tooLarge(w)) || (p !== undefined && p !== "*" && tooLarge(p))) {
+      out += "%!(NOVERB)";
+      break;
+    }
+    const fromArg = (): number | undefined => {
       const a = args[argi++];
-      return isInt(a) ? Number(a) : undefined;
+      return isInt(a) && Math.abs(Number(a)) <= 1e6 ? Number(a) : undefined;
     };
-    f.width = num(w);
+    if (w === "*") {
+      f.width = fromArg();
+      if (f.width === undefined) out += "%!(BADWIDTH)";
+    } else f.width = w === undefined ? undefined : Number(w);
     if (f.width !== undefined && f.width < 0) { f.minus = true; f.width = -f.width; }
-    f.prec = p === undefined ? undefined : num(p);
+    if (p === "*") {
+      f.prec = fromArg();
+      if (f.prec !== undefined && f.prec < 0) f.prec = undefined;
+      if (f.prec === undefined) out += "%!(BADPREC)";
+    } else f.prec = p === undefined ? undefined : p === "" ? 0 : Number(p);
     if (verb === "%") { out += "%"; continue; }
     if (argi >= args.length) { out += `%!${verb}(MISSING)`; continue; }
     out += fmtValue(args[argi++], verb, f);
