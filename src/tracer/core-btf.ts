@@ -2,7 +2,7 @@
 // `bpftool gen min_core_btf` once per boot and kept in the install path. libbpf then relocates against ~13 KB instead
 // of parsing and searching the kernel's ~5 MB BTF, which was more than half of the load's time. It is a cache: when
 // it is missing, unusable or bpftool is absent, libbpf uses the kernel's BTF as before, and nothing else changes.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { btfParses } from "../../ffi/libbpf.ts";
 import { memfdWithBytes } from "../../ffi/libc.ts";
@@ -16,7 +16,7 @@ const euid = () => process.geteuid?.() ?? 0;
 /**
  * The cache file's name for this boot and this object. The kernel's BTF cannot change while it runs, so the boot id
  * (with the kernel's version string and BTF size, for clarity) names it without reading 5 MB from sysfs on every
- * start; after a reboot the file is made again.
+ * start; after a reboot the file is made again, and those of earlier boots are removed.
  */
 export function coreBtfName(object: Uint8Array, kernelBtf = KERNEL_BTF): string {
   const h = new Bun.CryptoHasher("sha256");
@@ -101,8 +101,12 @@ export function makeCoreBtf(installPath: string, name: string, object: Uint8Arra
       return;
     }
     installFile(installPath, name, bytes, 0o644);
-    // earlier boots' and other builds' files are of no more use
-    for (const f of readdirSync(installPath)) if (f.startsWith(PREFIX) && f !== name) rmSync(join(installPath, f), { force: true });
+    // files of earlier boots are of no more use (another tracee build's file of this boot is left to it)
+    const bootMs = Date.now() - Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * 1000;
+    for (const f of readdirSync(installPath)) {
+      const p = join(installPath, f);
+      if (f.startsWith(PREFIX) && f !== name && lstatSync(p).mtimeMs < bootMs) rmSync(p, { force: true });
+    }
     log.debug(`minimal BTF: made ${join(installPath, name)} (${bytes.length} bytes, ${(performance.now() - started).toFixed(0)} ms); later starts load faster`);
   }).catch((e) => log.debug(`minimal BTF: not kept (${e instanceof Error ? e.message : String(e)})`)).finally(() => {
     process.off("exit", onExit);

@@ -2,7 +2,7 @@
 // and relocating every program exactly as the kernel's whole BTF does (the kernel's tag of each loaded program, a hash
 // of its instructions after libbpf's relocations, is the same both ways). A bad cached file is ignored and replaced.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runWorkload, startTracee, TRACEE, WORKLOAD_COMM } from "../helpers/tracee.ts";
@@ -37,12 +37,21 @@ function programTags(pid: number): string[] {
 const EVERYTHING = ["--trace", "event=*", "--output", "none", "--capture", "write", "--capture", "exec", "--capture", "mem"];
 
 test("the first start makes the minimal BTF; the next relocates against it, to the same instructions", async () => {
+  // a file of an earlier boot goes; one another tracee build made this boot stays
+  const earlier = join(installPath, "tracee.core-btf.0000000000000000.btf");
+  const otherBuild = join(installPath, "tracee.core-btf.1111111111111111.btf");
+  writeFileSync(earlier, "old");
+  writeFileSync(otherBuild, "other");
+  utimesSync(earlier, new Date(Date.now() - 400 * 86400_000), new Date(Date.now() - 400 * 86400_000));
   const first = await startTracee([...EVERYTHING, "--install-path", installPath, "--debug"]);
   const full = programTags(first.pid);
   const a = await first.stop();
   expect(a.code).toBe(0);
   expect(a.stderr).not.toContain("CO-RE relocations: against the minimal BTF");
   expect(a.stderr).toMatch(/minimal BTF: made .*tracee\.core-btf\.[0-9a-f]{16}\.btf/);
+  expect(existsSync(earlier)).toBe(false);
+  expect(existsSync(otherBuild)).toBe(true);
+  rmSync(otherBuild);
   expect(cached().length).toBe(1);
   expect(readdirSync(installPath).filter((f) => f.startsWith("."))).toEqual([]); // no temporary file left
 
