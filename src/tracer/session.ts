@@ -26,6 +26,7 @@ import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
+import { Backlog } from "../pipeline/backlog.ts";
 import { unusedMapSizes } from "./map-sizes.ts";
 import { cachedCoreBtf, coreBtfName, makeCoreBtf, type CoreBtfJob } from "./core-btf.ts";
 import { ExecHasher } from "./exec-hash.ts";
@@ -51,6 +52,8 @@ export interface SessionOptions {
 
 /** Events are held this long after the rings were drained past them, to come out in timestamp order. */
 const REORDER_WINDOW_NS = 50_000_000;
+/** Unwritten output beyond which new batches wait unhandled in the staging area (see Backlog). */
+const OUTPUT_BACKLOG_BYTES = 4 << 20;
 
 /** Runs until SIGINT/SIGTERM/SIGHUP (or the reader of stdout goes away); returns the exit code. */
 export async function runSession(o: SessionOptions): Promise<number> {
@@ -143,15 +146,15 @@ export async function runSession(o: SessionOptions): Promise<number> {
     windowNs: REORDER_WINDOW_NS,
   });
   pipeline.afterBatch = () => stacks?.endBatch();
-  const onBatch = (batch: RingBatch) => {
-    pipeline.onBatch(batch);
-    // While the reader is slow the batch's staged bytes stay taken, so the worker leaves the rest in the rings
-    // (where the kernel drops and counts what does not fit): memory stays bounded by the staging area.
-    if (out.pending > 0) {
-      const release = batch.hold();
-      out.drained().then(release, release);
-    }
-  };
+  // While the reader is slow, batches wait unhandled with their staged bytes taken, so the worker leaves the rest in
+  // the rings (where the kernel drops and counts what does not fit): memory stays bounded by the staging area plus
+  // OUTPUT_BACKLOG_BYTES of text.
+  const backlog = new Backlog({
+    handle: (batch) => pipeline.onBatch(batch),
+    backedUp: () => out.pending > OUTPUT_BACKLOG_BYTES && !out.closedByReader && !out.error,
+    drained: () => out.drained(),
+  });
+  const onBatch = (batch: RingBatch) => backlog.push(batch);
 
   // Probe, then disable, then load: each kernel-function event takes the kprobe or the tracepoint way.
   const features = probeKernel(allHooks(), { btfPath: btf.path });
@@ -219,6 +222,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     readiness.remove();
     await (coreBtfJob as CoreBtfJob | null)?.finish();
   }
+  backlog.flush();
   pipeline.finish();
   if (pipeline.late) log.debug(`${pipeline.late} events arrived after the ${REORDER_WINDOW_NS / 1e6} ms ordering window`);
   out.write(printer.end());
