@@ -80,10 +80,14 @@ export function closeFd(fd: number): void {
 }
 
 const F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0o4000;
-/** Sets O_NONBLOCK on fd (on its open file description, shared with whoever else holds it). */
-export function setNonBlocking(fd: number): void {
+/**
+ * Sets O_NONBLOCK on fd (on its open file description, shared with whoever else holds it); returns a function that
+ * puts the flags back as they were.
+ */
+export function setNonBlocking(fd: number): () => void {
   const flags = f.fcntl(fd, F_GETFL, 0);
   if (flags < 0 || f.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) throw new BpfError(`fcntl(${fd}, O_NONBLOCK)`, errno());
+  return () => void f.fcntl(fd, F_SETFL, flags);
 }
 
 // syscall(2) again, with room for openat2's four arguments (a second handle: one signature per symbol)

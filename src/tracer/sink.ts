@@ -37,6 +37,8 @@ export class Sink {
   error: Error | null = null;
   /** Bytes given after a write error that never reached the file (reported with the error). */
   lostBytes = 0;
+  /** Puts back the descriptor's flags (when this sink made a pipe non-blocking). */
+  private restoreFlags: (() => void) | null = null;
 
   constructor(path: string | null, fallbackFd: 1 | 2) {
     if (!path) {
@@ -45,13 +47,17 @@ export class Sink {
       this.name = fallbackFd === 1 ? "stdout" : "stderr";
       // A pipe or socket is made non-blocking, as Bun does for the process.stdout/stderr streams it makes (which a
       // session does not create): a full pipe then refuses bytes (queued here) instead of freezing the event loop.
+      // The flag belongs to the pipe, which the shell may hand to the next command: it is put back at close or exit.
       let st: Stats | null = null;
       try {
         st = fstatSync(fallbackFd);
       } catch {
         // closed: writes fail and are reported like any other
       }
-      if (st && (st.isFIFO() || st.isSocket())) setNonBlocking(fallbackFd);
+      if (st && (st.isFIFO() || st.isSocket())) {
+        this.restoreFlags = setNonBlocking(fallbackFd);
+        process.once("exit", this.restoreFlags);
+      }
       return;
     }
     Sink.check(path);
@@ -121,6 +127,11 @@ export class Sink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.owned) closeSync(this.fd);
+    if (this.restoreFlags) {
+      process.off("exit", this.restoreFlags);
+      this.restoreFlags();
+      this.restoreFlags = null;
+    }
   }
 
   /** Writes from `buf[off]` until done or the descriptor is full; returns the offset reached. */
