@@ -9,7 +9,7 @@ export const ARGS = {
   follow: { type: "boolean", description: "Also trace the descendants of matching processes (same as --trace follow)" },
   "perf-buffer-size": { type: "string", alias: ["b"], description: "Set the per-CPU event ring size in pages, a power of 2", default: "1024", valueHint: "PAGES" },
   "blob-perf-buffer-size": { type: "string", description: "Set the per-CPU capture ring size in pages, a power of 2", default: "1024", valueHint: "PAGES" },
-  "install-path": { type: "string", description: "Look up and install the eBPF object in this folder", default: "/tmp/tracee", valueHint: "DIR" },
+  "install-path": { type: "string", description: "Look up and install the eBPF object, and keep its minimal BTF, in this folder", default: "/tmp/tracee", valueHint: "DIR" },
   "build-policy": { type: "string", description: "Build the eBPF object before tracing: never, if-needed or always", default: "if-needed", valueHint: "POLICY" },
   "build-bpf": { type: "boolean", description: "Build the eBPF object with the host's clang, install it in --install-path, print its path and exit (no privileges needed)" },
   "btf-file": { type: "string", description: "Use this BTF file for CO-RE on kernels without /sys/kernel/btf/vmlinux", valueHint: "FILE" },
