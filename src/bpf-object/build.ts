@@ -9,7 +9,7 @@ import { log } from "../log.ts";
 import { PreflightError } from "../tracer/preflight.ts";
 import { clangArgs, unpackBundle } from "./bundle.ts";
 import { builtName } from "./names.ts";
-import { ensurePrivateDir, installFile } from "./safe-fs.ts";
+import { ensurePrivateDir, euid, installFile } from "./safe-fs.ts";
 import { checkObject } from "./stamp.ts";
 
 /** CO-RE field relocations as tracee's sources use them need clang 12 (the minimum of the reference too). */
@@ -58,7 +58,7 @@ const CAP_SETPCAP = 8;
  */
 function withoutCapabilities(cmd: string[]): string[] {
   const caps = effectiveCaps();
-  const root = (process.geteuid?.() ?? 0) === 0;
+  const root = euid() === 0;
   if (!root && caps === 0n) return cmd;
   const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
   if (!setpriv) {

@@ -7,7 +7,8 @@ import { PreflightError } from "../tracer/preflight.ts";
 /** Objects are about 0.2 MiB; anything far larger is not one, and is not read into memory. */
 export const MAX_OBJECT_BYTES = 64 << 20;
 
-const euid = () => process.geteuid?.() ?? 0;
+/** tracee's effective uid (0 where the platform has none). */
+export const euid = () => process.geteuid?.() ?? 0;
 const writableByOthers = (mode: number) => (mode & 0o022) !== 0;
 
 /** Checks a folder that exists: a real folder of `owners` that nobody else can write into. */

@@ -1,5 +1,5 @@
 // Turns decoder tables (docs/wire-format.md §4) into TraceEvent objects; shared by the WASM and plain-TS decoders.
-import { ArgType, EVENT_BY_ID, EVENTS, LIMITS, type ArgTypeName, type EventDef } from "../events/schema.ts";
+import { ArgType, EVENT_BY_ID, LIMITS, MAX_EVENT_ID, type ArgTypeName, type EventDef } from "../events/schema.ts";
 import { CTX } from "../events/gen/events.ts";
 import type { ArgValue, Cred, EventArg, TraceEvent } from "../events/types.ts";
 import {
@@ -32,7 +32,6 @@ export function newStats(): DecodeStats {
 interface EventInfo { name: string; names: string[]; types: string[]; wires: ArgTypeName[]; codes: Uint8Array }
 
 // Built on the first event of each id, not for all ~400 at start-up (interpreted code there delays readiness).
-const MAX_EVENT_ID = Math.max(...EVENTS.map((e) => e.id));
 const INFOS: (EventInfo | null | undefined)[] = new Array(MAX_EVENT_ID + 1).fill(undefined); // null: no such event
 
 function makeInfo(id: number): EventInfo | null {

@@ -599,6 +599,8 @@ export const EVENTS: readonly EventDef[] = [
 ];
 
 export const EVENT_BY_ID: ReadonlyMap<number, EventDef> = new Map(EVENTS.map((e) => [e.id, e]));
+/** The highest event id: tables indexed by id have MAX_EVENT_ID + 1 entries. */
+export const MAX_EVENT_ID = Math.max(...EVENTS.map((e) => e.id));
 export const EVENT_BY_NAME: ReadonlyMap<string, EventDef> = new Map(EVENTS.map((e) => [e.name, e]));
 
 /** Syscalls whose events are sent at entry (reference §4.3); failed ones get a second event at exit. */

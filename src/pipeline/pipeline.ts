@@ -7,7 +7,7 @@ import { u64From } from "../decode/int64.ts";
 import type { ContainerTracker } from "../containers/tracker.ts";
 import { CTX } from "../events/gen/events.ts";
 import { EventId } from "../events/gen/events.ts";
-import { CTX_FLAG, EVENTS } from "../events/schema.ts";
+import { CTX_FLAG, MAX_EVENT_ID } from "../events/schema.ts";
 import type { TraceEvent } from "../events/types.ts";
 import { OutBuf } from "../output/out-buf.ts";
 import type { Printer, Stats } from "../output/printer.ts";
@@ -50,7 +50,6 @@ export interface PipelineOptions {
 const BOOKKEEPING = CTX_FLAG.bookkeeping;
 /** Printed bytes are written out in pieces of about this size: the buffer's pages stay few and warm. */
 const FLUSH_BYTES = 256 << 10;
-const MAX_ID = Math.max(...EVENTS.map((e) => e.id));
 /** Events the container table reads the arguments of: always decoded into objects. */
 const TRACKER_EVENTS = [EventId.cgroup_mkdir, EventId.cgroup_rmdir];
 
@@ -63,8 +62,8 @@ export class EventPipeline {
   private readonly slots = new EventSlots();
   private readonly order: OrderWindow;
   private readonly out = new OutBuf();
-  private readonly printable = new Uint8Array(MAX_ID + 1);
-  private readonly asObject = new Uint8Array(MAX_ID + 1);
+  private readonly printable = new Uint8Array(MAX_EVENT_ID + 1);
+  private readonly asObject = new Uint8Array(MAX_EVENT_ID + 1);
   private samples: Samples | null = null;
   /** Batches whose staged bytes raw events still point into, oldest first: [sequence, raw events not printed, release]. */
   private readonly batches: { seq: number; remaining: number; release: (() => void) | null }[] = [];
@@ -106,7 +105,7 @@ export class EventPipeline {
     this.write = o.write;
     this.fail = o.fail;
     this.order = new OrderWindow(this.slots, o.windowNs);
-    for (const id of o.print) if (id >= 0 && id <= MAX_ID) this.printable[id] = 1;
+    for (const id of o.print) if (id >= 0 && id <= MAX_EVENT_ID) this.printable[id] = 1;
     for (const id of TRACKER_EVENTS) this.asObject[id] = 1;
     this.visit = (mat, evPtr, argPtr, n, delta) => this.ingest(mat, evPtr, argPtr, n, delta);
   }

@@ -6,12 +6,11 @@ import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from "node:path";
 import { btfParses } from "../../ffi/libbpf.ts";
 import { memfdWithBytes } from "../../ffi/libc.ts";
-import { ensurePrivateDir, installFile, readChecked, trustedDirExists } from "../bpf-object/safe-fs.ts";
+import { ensurePrivateDir, euid, installFile, readChecked, trustedDirExists } from "../bpf-object/safe-fs.ts";
 import { log } from "../log.ts";
 import { KERNEL_BTF, PreflightError } from "./preflight.ts";
 
 const PREFIX = "tracee.core-btf.";
-const euid = () => process.geteuid?.() ?? 0;
 
 /**
  * The cache file's name for this boot and this object. The kernel's BTF cannot change while it runs, so the boot id

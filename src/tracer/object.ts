@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { log } from "../log.ts";
 import type { Built } from "../bpf-object/build.ts";
 import { objectNames } from "../bpf-object/names.ts";
-import { trustedDirExists, readChecked } from "../bpf-object/safe-fs.ts";
+import { euid, readChecked, trustedDirExists } from "../bpf-object/safe-fs.ts";
 import { checkObject, readStamp, RejectedObject } from "../bpf-object/stamp.ts";
 import { PreflightError } from "./preflight.ts";
 
@@ -33,7 +33,6 @@ const exists = (p: string) => {
   }
 };
 
-const euid = () => process.geteuid?.() ?? 0;
 
 export async function resolveObject(o: ObjectChoice): Promise<ResolvedObject> {
   const embedded = await o.embedded();
