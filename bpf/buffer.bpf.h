@@ -42,6 +42,13 @@ static __always_inline __u64 buf__off(struct event_buf *b)
 	return *(volatile __u32 *)&b->off;
 }
 
+/* bpf_loop (5.17+) has the verifier check a loop body once, where a bounded loop is checked once per iteration: for
+ * the 128-element argv/envp arrays and 48-component path walks that was most of the load time (sys_enter, sys_exit
+ * and sched_process_exec: ~35 ms of verification). libbpf resolves the helper's existence at load time and the
+ * verifier skips the way not taken, so older kernels verify (and run) the plain loops. Loop-carried offsets stay in
+ * map memory or in scalars nothing bounds, so the body's states after one iteration match those before it. */
+#define LOOP_HELPER (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) && !(tracee_cfg.options & OPT_NO_BPF_LOOP))
+
 static __always_inline struct event_buf *buf__get(__u32 slot)
 {
 	return bpf_map_lookup_elem(&bufs_map, &slot);
@@ -149,6 +156,47 @@ static __always_inline int buf__save_str(struct event_buf *b, __u8 index, const 
 	return 1;
 }
 
+struct str_arr_loop {
+	struct event_buf *b;
+	const char *const *arr;
+	__u32 count;
+	__u32 trunc;
+	int ok;
+	int stopped;
+};
+
+/* bpf_loop body of buf__save_str_arr: element i, appended at b->off; 1 stops the loop */
+static long str_arr__step(__u32 i, void *ctx)
+{
+	struct str_arr_loop *l = ctx;
+	struct event_buf *b = l->b;
+	const char *s = NULL;
+	__u64 cur;
+	__u32 n;
+
+	l->stopped = 1;
+	if (bpf_probe_read_user(&s, sizeof(s), &l->arr[i])) {
+		l->ok = 0;
+		return 1;
+	}
+	if (!s)
+		return 1;
+	cur = buf__off(b);
+	if (cur >= BUF_HALF) {
+		l->trunc = 1;
+		return 1;
+	}
+	n = buf__put_str(b->data + buf__mask(cur), s, true);
+	if (!n) {
+		l->ok = 0;
+		return 1;
+	}
+	b->off = cur + n;
+	l->count++;
+	l->stopped = 0;
+	return 0;
+}
+
 /* str_arr: [index][ARG_STR_ARR][u32 count | truncated << 31] count x str payload; truncated when the
  * array had more elements than LIMIT_STRARRMAX or than fit the buffer. A NULL array has count 0.
  * Returns 0 when an element could not be read (the record then holds the elements before it). */
@@ -162,6 +210,18 @@ static __always_inline int buf__save_str_arr(struct event_buf *b, __u8 index, co
 
 	if (!p)
 		return SAVE_DROPPED;
+	if (LOOP_HELPER) {
+		struct str_arr_loop l = { .b = b, .arr = arr, .ok = 1 };
+
+		b->off = cur;
+		if (arr)
+			bpf_loop(LIMIT_STRARRMAX, str_arr__step, &l, 0);
+		if (arr && !l.stopped && l.count == LIMIT_STRARRMAX && !bpf_probe_read_user(&s, sizeof(s), &arr[LIMIT_STRARRMAX]) && s)
+			l.trunc = 1;
+		*(__u32 *)(p + ARG_HDR) = l.count | (l.trunc ? TRUNCATED : 0);
+		((struct event_context *)b->data)->argnum += 1;
+		return l.ok;
+	}
 	for (i = 0; i < LIMIT_STRARRMAX && arr; i++) {
 		if (bpf_probe_read_user(&s, sizeof(s), &arr[i])) {
 			ok = 0;
@@ -189,6 +249,43 @@ static __always_inline int buf__save_str_arr(struct event_buf *b, __u8 index, co
 	return ok;
 }
 
+struct str_area_loop {
+	struct event_buf *b;
+	__u64 start;
+	__u64 end;
+	__u32 count;
+	__u32 done;
+	__u32 trunc;
+};
+
+/* bpf_loop body of buf__save_str_area: the string at start, appended at b->off; 1 stops the loop */
+static long str_area__step(__u32 i, void *ctx)
+{
+	struct str_area_loop *l = ctx;
+	struct event_buf *b = l->b;
+	__u64 cur;
+	__u32 n;
+
+	if (i >= l->count || l->start >= l->end)
+		return 1;
+	cur = buf__off(b);
+	if (cur >= BUF_HALF) {
+		l->trunc = 1;
+		return 1;
+	}
+	n = buf__put_str(b->data + buf__mask(cur), (const void *)l->start, true);
+	if (!n)
+		return 1;
+	b->off = cur + n;
+	l->start += n - 4 + 1; /* the string and its NUL */
+	l->done = i + 1;
+	if (n - 4 == LIMIT_STRMAX) {
+		l->trunc = 1;
+		return 1;
+	}
+	return 0;
+}
+
 /* str_arr (same record as above) built from an exec's argv/env area [start, end) of user memory, where
  * `count` strings lie NUL-terminated back to back; stops (truncated) at an element longer than a str. */
 static __always_inline int buf__save_str_area(struct event_buf *b, __u8 index, __u64 start, __u64 end, __u32 count)
@@ -199,6 +296,17 @@ static __always_inline int buf__save_str_area(struct event_buf *b, __u8 index, _
 
 	if (!p)
 		return SAVE_DROPPED;
+	if (LOOP_HELPER) {
+		struct str_area_loop l = { .b = b, .start = start, .end = end, .count = count };
+
+		b->off = cur;
+		bpf_loop(LIMIT_STRARRMAX, str_area__step, &l, 0);
+		if (l.done < count)
+			l.trunc = 1;
+		*(__u32 *)(p + ARG_HDR) = l.done | (l.trunc ? TRUNCATED : 0);
+		((struct event_context *)b->data)->argnum += 1;
+		return 1;
+	}
 	for (i = 0; i < LIMIT_STRARRMAX && i < count && start < end; i++) {
 		if (cur >= BUF_HALF) {
 			trunc = 1;

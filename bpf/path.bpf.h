@@ -14,51 +14,89 @@
 
 _Static_assert((PATH_SPAN & PATH_MASK) == 0, "PATH_SPAN is a power of two");
 
+struct path_loop {
+	struct event_buf *s;
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	int ret;
+};
+
+/* One step of the walk up from l's dentry; 0 continues, 1 stops with l->ret set (0 done, 1 cut short). */
+static __always_inline long path__step(struct path_loop *l)
+{
+	struct event_buf *s = l->s;
+	/* plain copies: BPF_CORE_READ(l->x, ...) would relocate l's own (local) struct against the kernel's BTF */
+	struct dentry *dentry = l->dentry, *root, *parent;
+	struct vfsmount *vfsmnt = l->vfsmnt;
+	struct mount *mnt = l->mnt, *up;
+	struct qstr name;
+	__u64 pos;
+	__u32 len;
+
+	root = BPF_CORE_READ(vfsmnt, mnt_root);
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == root || dentry == parent) {
+		up = BPF_CORE_READ(mnt, mnt_parent);
+		/* the root of the namespace (or of a detached tree): done */
+		if (dentry != root || up == mnt) {
+			l->ret = 0;
+			return 1;
+		}
+		/* the root of a mount: continue from its mountpoint in the parent mount */
+		l->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		l->mnt = up;
+		l->vfsmnt = (void *)up + bpf_core_field_offset(struct mount, mnt);
+		return 0;
+	}
+	name = BPF_CORE_READ(dentry, d_name);
+	len = name.len > NAME_MAX ? NAME_MAX : name.len;
+	/* pos lives in map memory: an unknown scalar each iteration, so the loop states prune */
+	pos = *(volatile __u32 *)&s->off;
+	if (pos > PATH_SPAN || pos < len + 1) {
+		l->ret = 1;
+		return 1;
+	}
+	pos -= len;
+	/* verifier: (pos & PATH_MASK) + len <= PATH_MASK + NAME_MAX < sizeof(data) */
+	len &= NAME_MAX;
+	bpf_probe_read_kernel(s->data + (pos & PATH_MASK), len, name.name);
+	pos -= 1;
+	s->data[pos & PATH_MASK] = '/';
+	s->off = pos;
+	l->dentry = parent;
+	return 0;
+}
+
+/* bpf_loop body of path__walk */
+static long path__loop_step(__u32 i, void *ctx)
+{
+	return path__step(ctx);
+}
+
 /* Writes the path backwards into s->data, ending at PATH_SPAN, and leaves its start in s->off;
  * returns 1 when the walk stopped early (too deep or too long), else 0. */
 static __always_inline int path__walk(struct event_buf *s, const struct path *path)
 {
-	struct dentry *dentry = BPF_CORE_READ(path, dentry);
 	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
 	/* struct mount embeds the vfsmount: container_of with the running kernel's offset */
-	struct mount *mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
-	struct dentry *root, *parent;
-	struct mount *up;
-	struct qstr name;
-	__u64 pos;
-	__u32 len;
+	struct path_loop l = {
+		.s = s,
+		.dentry = BPF_CORE_READ(path, dentry),
+		.vfsmnt = vfsmnt,
+		.mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt),
+		.ret = 1, /* too deep, unless a step finds the root */
+	};
 	int i;
 
 	s->off = PATH_SPAN;
-	for (i = 0; i < LIMIT_PATHCOMPONENTS; i++) {
-		root = BPF_CORE_READ(vfsmnt, mnt_root);
-		parent = BPF_CORE_READ(dentry, d_parent);
-		if (dentry == root || dentry == parent) {
-			up = BPF_CORE_READ(mnt, mnt_parent);
-			/* the root of the namespace (or of a detached tree): done */
-			if (dentry != root || up == mnt)
-				return 0;
-			/* the root of a mount: continue from its mountpoint in the parent mount */
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = up;
-			vfsmnt = (void *)up + bpf_core_field_offset(struct mount, mnt);
-			continue;
-		}
-		name = BPF_CORE_READ(dentry, d_name);
-		len = name.len > NAME_MAX ? NAME_MAX : name.len;
-		/* pos lives in map memory: an unknown scalar each iteration, so the loop states prune */
-		pos = *(volatile __u32 *)&s->off;
-		if (pos > PATH_SPAN || pos < len + 1)
-			return 1;
-		pos -= len;
-		/* verifier: (pos & PATH_MASK) + len <= PATH_MASK + NAME_MAX < sizeof(data) */
-		len &= NAME_MAX;
-		bpf_probe_read_kernel(s->data + (pos & PATH_MASK), len, name.name);
-		pos -= 1;
-		s->data[pos & PATH_MASK] = '/';
-		s->off = pos;
-		dentry = parent;
+	if (LOOP_HELPER) {
+		bpf_loop(LIMIT_PATHCOMPONENTS, path__loop_step, &l, 0);
+		return l.ret;
 	}
+	for (i = 0; i < LIMIT_PATHCOMPONENTS; i++)
+		if (path__step(&l))
+			return l.ret;
 	return 1;
 }
 

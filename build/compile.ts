@@ -11,6 +11,14 @@ function commit(): string {
   return head.stdout.toString().trim() + (dirty ? "-dirty" : "");
 }
 
+// The embedded object's ABI stamp and digest, known now: start-up need not parse and hash 0.9 MB to learn them.
+const { readStamp } = await import("../src/bpf-object/stamp.ts");
+const object = await Bun.file(root + "dist/embed/tracee.bpf.o").bytes();
+const objectDefines = {
+  TRACEE_OBJECT_ABI: JSON.stringify(readStamp(object)),
+  TRACEE_OBJECT_SHA256: JSON.stringify(new Bun.CryptoHasher("sha256").update(object).digest("hex")),
+};
+
 const result = await Bun.build({
   entrypoints: [root + "src/main.ts", root + "src/poll-worker.ts", root + "src/capture/blob-worker.ts"],
   compile: {
@@ -21,7 +29,7 @@ const result = await Bun.build({
   minify: process.env.TRACEE_MINIFY !== "0", // TRACEE_MINIFY=0: readable stack traces while debugging
   // precompiled JavaScriptCore bytecode for the bundled code: start-up skips parsing it (about 30 ms to readiness)
   bytecode: true,
-  define: { TRACEE_VERSION: JSON.stringify(pkg.version), TRACEE_COMMIT: JSON.stringify(commit()) },
+  define: { TRACEE_VERSION: JSON.stringify(pkg.version), TRACEE_COMMIT: JSON.stringify(commit()), ...objectDefines },
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

@@ -24,6 +24,8 @@ const SYMBOLS = {
   bpf_map__fd: { args: [T.ptr], returns: T.i32 },
   bpf_map__set_initial_value: { args: [T.ptr, T.ptr, T.usize], returns: T.i32 },
   bpf_map__set_max_entries: { args: [T.ptr, T.u32], returns: T.i32 },
+  bpf_map__map_flags: { args: [T.ptr], returns: T.u32 },
+  bpf_map__set_map_flags: { args: [T.ptr, T.u32], returns: T.i32 },
   bpf_map_update_elem: { args: [T.i32, T.ptr, T.ptr, T.u64], returns: T.i32 },
   bpf_map_lookup_elem: { args: [T.i32, T.ptr, T.ptr], returns: T.i32 },
   bpf_map_delete_elem: { args: [T.i32, T.ptr], returns: T.i32 },
@@ -130,6 +132,11 @@ export function setInitialValue(map: Pointer, data: Uint8Array): void {
 
 export function setMaxEntries(map: Pointer, n: number): void {
   checkInt(`sizing ${mapName(map)}`, L().bpf_map__set_max_entries(map, n));
+}
+
+/** Adds BPF_F_* creation flags to a map, before load. */
+export function addMapFlags(map: Pointer, flags: number): void {
+  checkInt(`setting flags of ${mapName(map)}`, L().bpf_map__set_map_flags(map, (L().bpf_map__map_flags(map) | flags) >>> 0));
 }
 
 export function* programs(obj: Pointer): Generator<Pointer> {

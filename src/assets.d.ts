@@ -5,3 +5,6 @@ declare module "*.so.1" { const path: string; export default path; }
 declare module "*.gz" { const path: string; export default path; }
 declare const TRACEE_VERSION: string | undefined;
 declare const TRACEE_COMMIT: string | undefined;
+/** The embedded eBPF object's ABI stamp and SHA-256 (hex), computed by build/compile.ts. */
+declare const TRACEE_OBJECT_ABI: string | undefined;
+declare const TRACEE_OBJECT_SHA256: string | undefined;

@@ -478,6 +478,7 @@ enum event_id {
 #define OPT_CAPTURE_EXEC 16u
 #define OPT_CAPTURE_MEM 32u
 #define OPT_CGROUP_V1 64u
+#define OPT_NO_BPF_LOOP 128u
 #define EVENT_FLAG_SUBMIT 1u
 #define EVENT_FLAG_ESSENTIAL 2u
 #define CTX_FLAG_COMPAT 1u

@@ -22,8 +22,10 @@ export class WasmEngine implements DecodeEngine {
   readonly argsPtr: number;
   private readonly x: DecoderExports;
 
-  constructor(wasm: Uint8Array) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
+  /** `wasm`: the module's bytes, or the module compiled already (WebAssembly.compile, off the main thread). */
+  constructor(wasm: Uint8Array | WebAssembly.Module) {
+    const module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
+    const instance = new WebAssembly.Instance(module, {
       env: {
         abort(_msg: number, _file: number, line: number, col: number) {
           throw new Error(`decoder.wasm aborted at ${line}:${col}`);
@@ -44,7 +46,7 @@ export class WasmEngine implements DecodeEngine {
 
 /** Decodes perf chunks with the WASM table builder; see ChunkDecoder.decodeChunk and .stats. */
 export class Decoder extends ChunkDecoder {
-  constructor(wasm: Uint8Array) {
+  constructor(wasm: Uint8Array | WebAssembly.Module) {
     super(new WasmEngine(wasm));
   }
 }

@@ -1,5 +1,6 @@
 // The one place where events, their ids, sets and arguments are declared; build/gen-schema.ts
-// derives the C header, the AssemblyScript constants and the TS types from it.
+// derives the C header, the AssemblyScript constants, the TS types and the precomputed event table from it.
+import { EVENT_TABLE } from "./gen/event-table.ts";
 
 /** Wire type codes of arguments (documented in docs/wire-format.md). */
 export const ArgType = {
@@ -151,13 +152,13 @@ function params(list: string): Param[] {
 }
 
 /**
- * x86-64 syscalls: [id, name, sets besides "syscalls", params]. Reference §4.8 plus the ones kernels gained since,
+ * x86-64 syscalls: [id, name, sets besides "syscalls", params] (a function: only the build computes from it). Reference §4.8 plus the ones kernels gained since,
  * checked against the running kernel's syscall tracepoints (test/e2e/schema-kernel.test.ts). Where the reference
  * lists a different arity than the kernel's ABI, the kernel wins, because an argument the syscall does not take
  * is a stale register: faccessat, fchmodat and eventfd lose a trailing argument; sysfs, membarrier, close_range,
  * epoll_pwait2 and io_uring_enter gain theirs.
  */
-const SYSCALL_TABLE: [number, string, string, string][] = [
+const SYSCALL_TABLE = (): [number, string, string, string][] => [
   [0, "read", "fs fs_read_write", "int fd, void* buf, size_t count"],
   [1, "write", "fs fs_read_write", "int fd, void* buf, size_t count"],
   [2, "open", "default fs fs_file_ops", "const char* pathname, int flags, mode_t mode"],
@@ -543,7 +544,7 @@ const SYSCALL_TABLE: [number, string, string, string][] = [
   [469, "file_setattr", "fs fs_file_attr", "int dfd, const char* filename, struct file_attr* ufattr, size_t usize, unsigned int at_flags"],
 ];
 
-const OTHER_EVENTS: [number, string, string, string, Hook, boolean?][] = [
+const OTHER_EVENTS = (): [number, string, string, string, Hook, boolean?][] => [
   [1000, "sys_enter", "", "int syscall", { kind: "raw_tp", tp: "raw_syscalls:sys_enter" }, true],
   [1001, "sys_exit", "", "int syscall", { kind: "raw_tp", tp: "raw_syscalls:sys_exit" }, true],
   [1002, "sched_process_fork", "", "int parent_tid, int parent_ns_tid, int child_tid, int child_ns_tid", { kind: "raw_tp", tp: "sched:sched_process_fork" }, true],
@@ -589,19 +590,38 @@ function syscallSets(sets: string): string[] {
   return [...(sets.split(" ").includes("default") ? ["default"] : []), "syscalls", ...rest];
 }
 
-export const EVENTS: readonly EventDef[] = [
-  ...SYSCALL_TABLE.map(([id, name, sets, p]): EventDef => ({
-    id, name, sets: syscallSets(sets), params: params(p), hook: { kind: "syscall" },
-  })),
-  ...OTHER_EVENTS.map(([id, name, sets, p, hook, essential]): EventDef => ({
-    id, name, sets: sets.split(" ").filter(Boolean), params: params(p), hook, ...(essential ? { essential } : {}),
-  })),
-];
+/** Every event, computed from the tables above: what build/gen-schema.ts writes into gen/event-table.ts. */
+export function computeEvents(): EventDef[] {
+  return [
+    ...SYSCALL_TABLE().map(([id, name, sets, p]): EventDef => ({
+      id, name, sets: syscallSets(sets), params: params(p), hook: { kind: "syscall" },
+    })),
+    ...OTHER_EVENTS().map(([id, name, sets, p, hook, essential]): EventDef => ({
+      id, name, sets: sets.split(" ").filter(Boolean), params: params(p), hook, ...(essential ? { essential } : {}),
+    })),
+  ];
+}
 
-export const EVENT_BY_ID: ReadonlyMap<number, EventDef> = new Map(EVENTS.map((e) => [e.id, e]));
+/**
+ * Every event, as computed by computeEvents() at build time: parsing the ~1,500 parameter declarations at every
+ * start took ~13 ms of it (the generated-files unit test fails when the table is stale).
+ */
+export const EVENTS: readonly EventDef[] = EVENT_TABLE;
+
+const byId = new Map<number, EventDef>();
+const byName = new Map<string, EventDef>();
+let maxId = 0;
+// a plain loop: at start-up, code runs cold, and Map's iterable constructor and a 400-argument spread took ~3 ms
+for (let i = 0; i < EVENTS.length; i++) {
+  const e = EVENTS[i];
+  byId.set(e.id, e);
+  byName.set(e.name, e);
+  if (e.id > maxId) maxId = e.id;
+}
+export const EVENT_BY_ID: ReadonlyMap<number, EventDef> = byId;
 /** The highest event id: tables indexed by id have MAX_EVENT_ID + 1 entries. */
-export const MAX_EVENT_ID = Math.max(...EVENTS.map((e) => e.id));
-export const EVENT_BY_NAME: ReadonlyMap<string, EventDef> = new Map(EVENTS.map((e) => [e.name, e]));
+export const MAX_EVENT_ID = maxId;
+export const EVENT_BY_NAME: ReadonlyMap<string, EventDef> = byName;
 
 /** Syscalls whose events are sent at entry (reference §4.3); failed ones get a second event at exit. */
 export const SENT_AT_ENTRY = ["execve", "execveat"] as const;
@@ -643,6 +663,9 @@ export const OPTION = {
   exec_env: 1 << 0, stack_addresses: 1 << 1, detect_syscall: 1 << 2,
   capture_write: 1 << 3, capture_exec: 1 << 4, capture_mem: 1 << 5,
   cgroup_v1: 1 << 6, // context cgroup_id = the cgroup of the v1 hierarchy cpuset (subsys[0]) is bound to, not the v2 one
+  // loops (argv/envp arrays, path walks) as plain bounded loops even where bpf_loop exists (5.17+): the way older
+  // kernels take, kept testable here (TRACEE_NO_BPF_LOOP=1)
+  no_bpf_loop: 1 << 7,
 } as const;
 
 /** Values of `containers_map` (low 32 bits of a cgroup id -> state), kept by src/containers and bpf/cgroup.bpf.h. */

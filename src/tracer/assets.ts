@@ -10,6 +10,9 @@ import type { EmbeddedLibs } from "../../ffi/loader.ts";
 const bytes = async (p: string) => new Uint8Array(await Bun.file(p).arrayBuffer());
 
 export const embeddedObject = () => bytes(bpfObject);
+/** The embedded object's ABI stamp and SHA-256, as the build computed them; null when running from source. */
+export const EMBEDDED_OBJECT_ID: { abi: string; sha256: string } | null =
+  typeof TRACEE_OBJECT_ABI === "string" && typeof TRACEE_OBJECT_SHA256 === "string" ? { abi: TRACEE_OBJECT_ABI, sha256: TRACEE_OBJECT_SHA256 } : null;
 /** The eBPF sources, gzip'd (src/bpf-object/bundle.ts), for building the object on the host. */
 export const embeddedSources = () => bytes(bpfSources);
 export const embeddedDecoder = () => bytes(decoderWasm);

@@ -17,14 +17,17 @@ const PREFIX = "tracee.core-btf.";
  * (with the kernel's version string and BTF size, for clarity) names it without reading 5 MB from sysfs on every
  * start; after a reboot the file is made again, and those of earlier boots are removed.
  */
-export function coreBtfName(object: Uint8Array, kernelBtf = KERNEL_BTF): string {
+export function coreBtfName(objectSha256: string, kernelBtf = KERNEL_BTF): string {
   const h = new Bun.CryptoHasher("sha256");
   h.update(readFileSync("/proc/sys/kernel/random/boot_id"));
   h.update(readFileSync("/proc/version"));
   h.update(String(statSync(kernelBtf).size));
-  h.update(object);
+  h.update(objectSha256);
   return `${PREFIX}${h.digest("hex").slice(0, 16)}.btf`;
 }
+
+/** The SHA-256 (hex) of an object's bytes, as coreBtfName takes it. */
+export const objectSha256 = (object: Uint8Array) => new Bun.CryptoHasher("sha256").update(object).digest("hex");
 
 /**
  * The cached minimal BTF, checked (a regular file of root's or ours, not a link, that libbpf parses) and copied into

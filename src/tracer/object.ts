@@ -11,13 +11,20 @@ import { euid, readChecked, trustedDirExists } from "../bpf-object/safe-fs.ts";
 import { checkObject, readStamp, RejectedObject } from "../bpf-object/stamp.ts";
 import { PreflightError } from "./preflight.ts";
 
-export interface ResolvedObject { bytes: Uint8Array; source: string }
+export interface ResolvedObject {
+  bytes: Uint8Array;
+  source: string;
+  /** The executable's own object (whose digest the build recorded). */
+  embedded: boolean;
+}
 
 export interface ObjectChoice {
   installPath: string;
   buildPolicy: "never" | "if-needed" | "always";
   /** The executable's own object (always present in a built tracee). */
   embedded: () => Promise<Uint8Array>;
+  /** Its ABI stamp when known already (recorded by the build), else read from it. */
+  embeddedAbi?: string;
   /** Compiles the embedded sources and installs the result in the install path. */
   build: () => Promise<Built>;
   exeDir?: string;
@@ -36,7 +43,7 @@ const exists = (p: string) => {
 
 export async function resolveObject(o: ObjectChoice): Promise<ResolvedObject> {
   const embedded = await o.embedded();
-  const want = readStamp(embedded);
+  const want = o.embeddedAbi ?? readStamp(embedded);
   const env = o.env ?? process.env;
 
   const explicit = env.TRACEE_BPF_FILE;
@@ -51,13 +58,13 @@ export async function resolveObject(o: ObjectChoice): Promise<ResolvedObject> {
       throw new PreflightError(`TRACEE_BPF_FILE ${why}; point it at an object built by this tracee (tracee --build-bpf) or unset it`);
     }
     log.debug(`eBPF object: ${explicit} (named by TRACEE_BPF_FILE; lookup and build skipped)`);
-    return { bytes, source: `TRACEE_BPF_FILE ${explicit}` };
+    return { bytes, source: `TRACEE_BPF_FILE ${explicit}`, embedded: false };
   }
 
   if (o.buildPolicy === "always") {
     const b = await o.build();
     log.debug(`eBPF object: ${b.path} (built now, --build-policy always)`);
-    return { bytes: b.bytes, source: `built ${b.path}` };
+    return { bytes: b.bytes, source: `built ${b.path}`, embedded: false };
   }
 
   const exeDir = o.exeDir ?? dirname(process.execPath);
@@ -77,7 +84,7 @@ export async function resolveObject(o: ObjectChoice): Promise<ResolvedObject> {
         const bytes = readChecked(p, rules);
         checkObject(bytes, want);
         log.debug(`eBPF object: ${p} (found ${where})`);
-        return { bytes, source: p };
+        return { bytes, source: p, embedded: false };
       } catch (e) {
         if (!(e instanceof RejectedObject) && !(e instanceof PreflightError)) throw e;
         const why = e instanceof RejectedObject ? `${p}: ${e.message}` : e.message;
@@ -88,5 +95,5 @@ export async function resolveObject(o: ObjectChoice): Promise<ResolvedObject> {
   log.debug(
     `eBPF object: the CO-RE object inside the executable (abi ${want}), as no usable ${objectNames().join(" or ")} is next to the executable (${exeDir}) or in the install path (${o.installPath})`,
   );
-  return { bytes: embedded, source: "embedded CO-RE object" };
+  return { bytes: embedded, source: "embedded CO-RE object", embedded: true };
 }

@@ -38,6 +38,8 @@ export interface TraceOptions {
   config: Uint8Array;
   /** max_entries by map name, set before load (maps the session does not use, shrunk: map-sizes.ts). */
   mapSizes?: Record<string, number>;
+  /** BPF_F_* flags added before load, by map name (map-sizes.ts). */
+  mapFlags?: Record<string, number>;
   /** Map entries written after load, before attach (chosen events, filters). */
   entries: MapEntry[];
   /** Decides per program whether to load it; programs it refuses are not even verified. */
@@ -94,6 +96,7 @@ export async function trace(o: TraceOptions, signal: AbortSignal): Promise<Kerne
   try {
     bpf.setInitialValue(bpf.findMap(obj, ".rodata.cfg"), o.config);
     for (const [name, n] of Object.entries(o.mapSizes ?? {})) bpf.setMaxEntries(bpf.findMap(obj, name), n);
+    for (const [name, f] of Object.entries(o.mapFlags ?? {})) bpf.addMapFlags(bpf.findMap(obj, name), f);
     const progs = [...bpf.programs(obj)].map((p) => ({ p, name: bpf.programName(p), section: bpf.programSection(p) }));
     for (const x of progs) if (!o.wantProgram(x.name, x.section)) bpf.setAutoload(x.p, false);
     // The poll worker boots on another core meanwhile (started above).

@@ -20,15 +20,16 @@ import { EventClock } from "../output/time.ts";
 import { EventPipeline } from "../pipeline/pipeline.ts";
 import { syntheticRecords } from "../pipeline/warm-up.ts";
 import { rawFormat } from "../pipeline/raw-format.ts";
-import { embeddedDecoder, embeddedLibs, embeddedObject } from "./assets.ts";
+import { EMBEDDED_OBJECT_ID, embeddedDecoder, embeddedLibs, embeddedObject } from "./assets.ts";
 import { buildOnHost } from "../bpf-object/host.ts";
 import { encodeConfig } from "./config.ts";
 import { resolveObject } from "./object.ts";
 import { checkCapabilities, resolveBtf, withoutKernelBtf } from "./preflight.ts";
 import { Readiness } from "./readiness.ts";
 import { Backlog } from "../pipeline/backlog.ts";
-import { unusedMapSizes } from "./map-sizes.ts";
-import { cachedCoreBtf, coreBtfName, makeCoreBtf, type CoreBtfJob } from "./core-btf.ts";
+import { mapFlags, unusedMapSizes } from "./map-sizes.ts";
+import { kernelRelease } from "../bpf-object/names.ts";
+import { cachedCoreBtf, coreBtfName, makeCoreBtf, objectSha256, type CoreBtfJob } from "./core-btf.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
 import { allHooks, attachTargets, probeKernel, programSelector, selectPrograms } from "./programs.ts";
@@ -67,6 +68,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   Sink.check(o.output.errFile);
   // Privileges next: nothing below runs (no build, no file in the install path) for a user who cannot trace.
   checkCapabilities();
+  // compiled by the engine's threads while the main thread loads libbpf and the object (~3 ms when synchronous)
+  const decoderModule = embeddedDecoder().then((bytes) => WebAssembly.compile(bytes));
+  decoderModule.catch(() => {}); // awaited below; a failure is reported there, not as an unhandled rejection
   const btf = resolveBtf(o.btfFile);
   log.debug(`BTF for CO-RE: ${btf.source}`);
   const containers = containerSupport(o.plan);
@@ -77,11 +81,13 @@ export async function runSession(o: SessionOptions): Promise<number> {
     installPath: o.installPath,
     buildPolicy: o.buildPolicy,
     embedded: embeddedObject,
+    embeddedAbi: EMBEDDED_OBJECT_ID?.abi,
     build: () => buildOnHost(o.installPath, log.level >= 4),
   });
 
   // The kernel's BTF (not a --btf-file) may have a minimal cut of it cached for this object: a faster load.
-  const coreBtfFile = btf.path ? null : coreBtfName(object.bytes);
+  const sha256 = object.embedded && EMBEDDED_OBJECT_ID ? EMBEDDED_OBJECT_ID.sha256 : null;
+  const coreBtfFile = btf.path ? null : coreBtfName(sha256 ?? objectSha256(object.bytes));
   const coreBtf = coreBtfFile ? cachedCoreBtf(o.installPath, coreBtfFile) : null;
   if (coreBtf) log.debug(`CO-RE relocations: against the minimal BTF ${o.installPath}/${coreBtfFile}`);
   let coreBtfJob: CoreBtfJob | null = null;
@@ -90,7 +96,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const readiness = new Readiness(o.capture.dir);
   const out = new Sink(o.output.outFile ?? null, 1);
   const err = new Sink(o.output.errFile ?? null, 2);
-  const decoder = new Decoder(await embeddedDecoder());
+  const decoder = new Decoder(await decoderModule);
   const capture = o.capture.write || o.capture.exec || o.capture.mem ? new CaptureSession({
     config: o.capture, out: captureOut, blobWorkerUrl: new URL("./capture/blob-worker.ts", o.workerUrl).href,
     blobPages: o.blobPages ?? 1024, bootEpochNs, startMonoNs, relativeTime: o.output.options.relativeTime,
@@ -170,7 +176,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
 
   const kernelFilters = kernelConfig(o.plan);
   const options = (o.output.options.execEnv ? OPTION.exec_env : 0) | (o.output.options.stackAddresses ? OPTION.stack_addresses : 0) |
-    (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options | (capture?.kernelOptions ?? 0);
+    (o.output.options.detectSyscall ? OPTION.detect_syscall : 0) | containers.options | (capture?.kernelOptions ?? 0) |
+    // for tests and comparisons: the plain loops that kernels before 5.17 (no bpf_loop) verify and run
+    (process.env.TRACEE_NO_BPF_LOOP === "1" ? OPTION.no_bpf_loop : 0);
   let kstats: KernelStats | null = null;
   try {
     const header = printer.header();
@@ -187,6 +195,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelFilters,
         }),
         mapSizes: unusedMapSizes(kernelFilters.filter_enabled, options, o.plan.events),
+        mapFlags: mapFlags(kernelRelease()),
         entries: capture ? capture.mapEntries([...kernelMapEntries(o.plan), ...treeEntries(o.plan)]) : [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
         // only the senders of the way taken are loaded: the other's prog-array slot stays empty
         tailCalls: capture?.tailCalls.filter((t) => wantProgram(t.program)),

@@ -1,6 +1,8 @@
 // The kernel's verifier accepts every program of the object, kprobe ones included, although this kernel can
 // attach no kprobe: each is loaded (never attached) with every filter and option off, and with all of them on,
-// so the code the load-time constants remove in one setting is verified in the other.
+// so the code the load-time constants remove in one setting is verified in the other (with the option no_bpf_loop,
+// which all-on includes, the plain loops that kernels before 5.17 take).
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
 import { loadLibbpf } from "../../ffi/loader.ts";
 import * as bpf from "../../ffi/libbpf.ts";
@@ -12,7 +14,10 @@ import { requireRoot, ROOT } from "../helpers/tracee.ts";
 const OBJECT = ROOT + "dist/embed/tracee.bpf.o";
 const log: string[] = [];
 
-interface Loaded { programs: { name: string; section: string; fd: number }[] }
+interface Loaded { programs: { name: string; section: string; fd: number; verifiedInsns: number }[] }
+
+/** Instructions the verifier processed for a loaded program (fdinfo's verified_insns, from 5.16). */
+const verifiedInsns = (fd: number) => Number(/^verified_insns:\s*(\d+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? NaN);
 
 /** Opens the object, keeps autoload only for programs `pick` accepts, loads, reports, closes. */
 async function loadOnly(pick: (section: string) => boolean, config: Uint8Array): Promise<Loaded> {
@@ -30,7 +35,7 @@ async function loadOnly(pick: (section: string) => boolean, config: Uint8Array):
     }
     return {
       programs: progs.filter((p) => bpf.programAutoload(p))
-        .map((p) => ({ name: bpf.programName(p), section: bpf.programSection(p), fd: bpf.programFd(p) })),
+        .map((p) => ({ name: bpf.programName(p), section: bpf.programSection(p), fd: bpf.programFd(p), verifiedInsns: verifiedInsns(bpf.programFd(p)) })),
     };
   } finally {
     bpf.closeObject(obj);
@@ -67,6 +72,24 @@ describe("the verifier", () => {
       const expected = Object.keys(PROGRAMS).filter((n) => PROGRAMS[n].way !== "kprobe");
       expect(r.programs.map((p) => p.name)).toEqual(expect.arrayContaining(expected));
       for (const p of r.programs) expect(p.fd).toBeGreaterThan(0);
+    }
+  });
+
+  test("with bpf_loop (5.17+) the argv/envp and path loops are verified once, not once per iteration", async () => {
+    requireRoot();
+    loadLibbpf(null, (_l, m) => log.push(m));
+    const heavy = ["tracepoint__raw_syscalls__sys_enter", "tracepoint__raw_syscalls__sys_exit", "tracepoint__sched__sched_process_exec"];
+    const pick = (s: string) => ["raw_tracepoint/sys_enter", "raw_tracepoint/sys_exit", "raw_tracepoint/sched_process_exec"].includes(s);
+    const count = async (options: number) => {
+      const r = await loadOnly(pick, encodeConfig({ tracee_pid: 1, options }));
+      return Object.fromEntries(r.programs.map((p) => [p.name, p.verifiedInsns]));
+    };
+    const loop = await count(0);
+    const plain = await count(OPTION.no_bpf_loop);
+    for (const name of heavy) {
+      expect(loop[name]).toBeGreaterThan(0);
+      // 4-5k instead of 26-32k on 6.18: a loop helper that silently fell back would fail here
+      expect(loop[name] * 3).toBeLessThan(plain[name]);
     }
   });
 });

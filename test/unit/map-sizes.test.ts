@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { FILTER, OPTION } from "../../src/events/schema.ts";
 import { EventId } from "../../src/events/gen/events.ts";
-import { unusedMapSizes } from "../../src/tracer/map-sizes.ts";
+import { BPF_F_NO_PREALLOC, mapFlags, unusedMapSizes } from "../../src/tracer/map-sizes.ts";
 
 const CAPTURE_MAPS = ["capture_files_map", "capture_lost_map", "capture_args_map", "vfs_write_map"];
 
@@ -29,4 +29,13 @@ test("a map in use keeps its size", () => {
     expect(s.vfs_write_map).toBeUndefined();
     expect(s.capture_files_map).toBe(1);
   }
+});
+
+test("args_map is allocated on demand from 6.1 (bpf_mem_alloc), preallocated before", () => {
+  expect(mapFlags("6.1.0-13-amd64")).toEqual({ args_map: BPF_F_NO_PREALLOC });
+  expect(mapFlags("6.18.4")).toEqual({ args_map: BPF_F_NO_PREALLOC });
+  expect(mapFlags("6.0.19")).toEqual({});
+  expect(mapFlags("5.15.0-91-generic")).toEqual({});
+  expect(mapFlags("4.18.0-553.el8_10.x86_64")).toEqual({});
+  expect(mapFlags("garbage")).toEqual({});
 });

@@ -336,3 +336,34 @@ test("warming up prints nothing, changes no counter and leaves the output of rea
   expect(warm.stats).toEqual(cold.stats);
   expect([warm.bookkeeping, warm.dropped, warm.late, warm.errors]).toEqual([cold.bookkeeping, cold.dropped, cold.late, cold.errors]);
 });
+
+test("the window's arrays grow past their first size: thousands held across pushes come out in order", () => {
+  const slots = new EventSlots(8);
+  const w = new OrderWindow(slots, 1000);
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const seen: number[] = [];
+  let now = 0;
+  for (let round = 0; round < 6; round++) {
+    for (let r = 0; r < 3; r++) {
+      w.startRun();
+      // each run nearly in time order, as a ring's are
+      for (let i = 0; i < 1500; i++) {
+        const s = slots.alloc();
+        slots.sec[s] = 0;
+        slots.nsec[s] = now + i * 2 + Math.floor(rnd() * 5);
+        w.add(s);
+      }
+    }
+    now += 3000;
+    const n = w.push(now);
+    for (let i = 0; i < n; i++) {
+      seen.push(slots.nsec[w.out[i]]);
+      slots.release(w.out[i]);
+    }
+  }
+  const n = w.flush();
+  for (let i = 0; i < n; i++) seen.push(slots.nsec[w.out[i]]);
+  expect(seen.length).toBe(6 * 3 * 1500);
+  for (let i = 1; i < seen.length; i++) if (seen[i] < seen[i - 1]) throw new Error(`out of order at ${i}: ${seen[i - 1]} then ${seen[i]}`);
+});
