@@ -19,7 +19,46 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* 32-bit (compat) syscalls are not translated: their numbers and registers differ from x86-64, so they
+/* What a chosen syscall's entry does once its arguments are in `a` (id, args, ts): execve/execveat are sent now
+ * (the old image is gone at exit; a failed one sends again at exit); the rest is saved for the exit. */
+static __always_inline void syscall__entered(void *ctx, struct task_struct *t, __u32 tid, struct saved_args *a)
+{
+	if (SYSCALL_SENT_AT_ENTRY(a->id)) {
+		bpf_get_current_comm(a->comm, sizeof(a->comm));
+		if (!syscall__emit(ctx, t, a, 0, false))
+			a->flags = SAVED_EXEC_PENDING;
+	}
+	bpf_map_update_elem(&args_map, &tid, a, BPF_ANY);
+}
+
+/* What a chosen syscall's exit does (after the filters): its event, with the arguments saved at entry. */
+static __always_inline void syscall__exited(void *ctx, struct task_struct *t, __u32 tid, __u32 id, __s64 ret)
+{
+	struct saved_args a, *saved = bpf_map_lookup_elem(&args_map, &tid);
+
+	if (!saved) {
+		/* not missing: a successful exec dropped its entry in sched_process_exec, and a new child leaves
+		 * fork/clone through sys_exit (returning 0) without having entered it */
+		if (id < LIMIT_SYSCALLSLOTS && event__submit(id) && !(ret == 0 && (SYSCALL_SENT_AT_ENTRY(id) || id == EV_CLONE ||
+		    id == EV_FORK || id == EV_VFORK || id == EV_CLONE3)))
+			stats__inc(KSTAT_ARGS_MISSING);
+		return;
+	}
+	a = *saved;
+	bpf_map_delete_elem(&args_map, &tid);
+	/* execve/execveat went out at entry; only a failed one is sent again, with its args re-read (the
+	 * kernel has faulted them in by now, so a pending entry event goes out first, late) */
+	if (SYSCALL_SENT_AT_ENTRY(a.id)) {
+		if (ret >= 0)
+			return;
+		if (a.flags & SAVED_EXEC_PENDING)
+			syscall__emit(ctx, t, &a, 0, true);
+	}
+	syscall__emit(ctx, t, &a, ret, true);
+}
+
+/* The raw way: every syscall of the host runs these two, which also send the sys_enter/sys_exit events.
+ * 32-bit (compat) syscalls are not translated: their numbers and registers differ from x86-64, so they
  * are counted in KSTAT_COMPAT_DROPPED at entry and skipped (also for sys_enter/sys_exit events). */
 SEC("raw_tracepoint/sys_enter")
 int tracepoint__raw_syscalls__sys_enter(struct bpf_raw_tracepoint_args *ctx)
@@ -48,13 +87,7 @@ int tracepoint__raw_syscalls__sys_enter(struct bpf_raw_tracepoint_args *ctx)
 
 	a.id = id;
 	syscall__read_args(regs, a.args);
-	/* execve/execveat are sent now (the old image is gone at exit); a failed one sends again at exit */
-	if (SYSCALL_SENT_AT_ENTRY(id)) {
-		bpf_get_current_comm(a.comm, sizeof(a.comm));
-		if (!syscall__emit(ctx, t, &a, 0, false))
-			a.flags = SAVED_EXEC_PENDING;
-	}
-	bpf_map_update_elem(&args_map, &tid, &a, BPF_ANY);
+	syscall__entered(ctx, t, tid, &a);
 	return 0;
 }
 
@@ -67,7 +100,6 @@ int tracepoint__raw_syscalls__sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u32 id = BPF_CORE_READ(regs, orig_ax);
 	bool exit = event__submit(EV_SYS_EXIT);
-	struct saved_args a, *saved;
 
 	/* every syscall of the host passes here; sys_enter saved arguments only for chosen syscalls */
 	if (!exit && !syscall__chosen(id))
@@ -76,27 +108,43 @@ int tracepoint__raw_syscalls__sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (exit)
 		syscall__emit_raw(ctx, t, EV_SYS_EXIT, id, bpf_ktime_get_ns(), ret);
+	syscall__exited(ctx, t, tid, id, ret);
+	return 0;
+}
 
-	saved = bpf_map_lookup_elem(&args_map, &tid);
-	if (!saved) {
-		/* not missing: a successful exec dropped its entry in sched_process_exec, and a new child leaves
-		 * fork/clone through sys_exit (returning 0) without having entered it */
-		if (id < LIMIT_SYSCALLSLOTS && event__submit(id) && !(ret == 0 && (SYSCALL_SENT_AT_ENTRY(id) || id == EV_CLONE ||
-		    id == EV_FORK || id == EV_VFORK || id == EV_CLONE3)))
-			stats__inc(KSTAT_ARGS_MISSING);
+/* The tracepoint way (src/tracer/programs.ts, syscallWay): when a few syscalls are chosen and not the
+ * sys_enter/sys_exit events, these two are attached to those syscalls' own tracepoints, so the host's other
+ * syscalls run no BPF at all. The kernel gives the arguments in the context and never fires these for 32-bit
+ * (compat) syscalls. The section names one tracepoint; user space attaches each chosen syscall's. */
+SEC("tracepoint/syscalls/sys_enter_openat")
+int tracepoint__syscalls__sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 id = ctx->id;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct saved_args a = {};
+
+	if (!syscall__chosen(id) || SYSCALL_NEVER_RETURNS(id) || !filter__pass(t))
 		return 0;
-	}
-	a = *saved;
-	bpf_map_delete_elem(&args_map, &tid);
-	/* execve/execveat went out at entry; only a failed one is sent again, with its args re-read (the
-	 * kernel has faulted them in by now, so a pending entry event goes out first, late) */
-	if (SYSCALL_SENT_AT_ENTRY(a.id)) {
-		if (ret >= 0)
-			return 0;
-		if (a.flags & SAVED_EXEC_PENDING)
-			syscall__emit(ctx, t, &a, 0, true);
-	}
-	syscall__emit(ctx, t, &a, ret, true);
+	a.ts = bpf_ktime_get_ns();
+	a.id = id;
+	/* the record holds only this syscall's arguments, and the kernel refuses to attach a program that loads
+	 * context bytes past a tracepoint's record: one copy of six, from the trace buffer the record is in (the
+	 * event encodes only as many as the syscall has) */
+	bpf_probe_read_kernel(a.args, sizeof(a.args), ctx->args);
+	syscall__entered(ctx, t, tid, &a);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int tracepoint__syscalls__sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 id = ctx->id;
+
+	if (!syscall__chosen(id) || !filter__pass(t))
+		return 0;
+	syscall__exited(ctx, t, (__u32)bpf_get_current_pid_tgid(), id, ctx->ret);
 	return 0;
 }
 

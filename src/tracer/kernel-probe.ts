@@ -11,6 +11,9 @@ export interface KernelFeatures {
   kprobes: boolean;
   /** Where tracefs is mounted (libbpf attaches classic tracepoints through it), or null. */
   tracefs: string | null;
+  /** Whether tracefs's events can be read here (libbpf reads a tracepoint's id there to attach); false for a user
+   * with CAP_BPF and CAP_PERFMON but not root. Undefined: not probed (taken as readable). */
+  tracefsReadable?: boolean;
   /** Whether the hook exists on this kernel; undefined when it cannot be told. */
   has(hook: Hook): boolean | undefined;
 }
@@ -91,6 +94,7 @@ export function probeKernel(hooks: Iterable<Hook>, o: { btf?: Uint8Array; btfPat
   return {
     kprobes: existsSync("/sys/bus/event_source/devices/kprobe"),
     tracefs,
+    tracefsReadable,
     has(hook) {
       if (hook.startsWith("kprobe:")) {
         const b = fromBtf();

@@ -1,7 +1,7 @@
 // Which BPF programs to load for the chosen events, and which way (kprobe or tracepoint) each kernel-function
 // event takes on this kernel: probe, then disable, then load. Events nobody can produce here are reported.
 import { readFileSync } from "node:fs";
-import { EVENTS } from "../events/schema.ts";
+import { EVENTS, NEVER_RETURN, SYS_ENTER, SYS_EXIT } from "../events/schema.ts";
 import { probeKernel, type Hook, type KernelFeatures } from "./kernel-probe.ts";
 
 export type Way = "kprobe" | "tracepoint";
@@ -29,6 +29,32 @@ export interface ProgramSpec {
   minKernel?: string;
   /** A tail-call target of other programs: loaded along with them, never attached. */
   helper?: boolean;
+  /** Carries the syscall events in this way (see syscallWay): loaded only when that way is taken. */
+  syscalls?: SyscallWay["way"];
+}
+
+/**
+ * How syscall events come in. The raw way (raw_syscalls:sys_enter/sys_exit) runs BPF on every syscall of the host;
+ * the tracepoint way attaches the same work to the chosen syscalls' own tracepoints (syscalls:sys_enter_NAME and
+ * sys_exit_NAME), so that the host's other syscalls run no BPF at all.
+ */
+export type SyscallWay = { way: "raw" } | { way: "tracepoint"; syscalls: string[] };
+export const RAW_SYSCALLS: SyscallWay = { way: "raw" };
+/** Chosen syscalls beyond which the raw way is taken: each takes two attachments (~0.1 ms apiece at start-up). */
+export const SYSCALL_TRACEPOINTS_MAX = 16;
+
+/**
+ * The way for the printed events: the tracepoint way when neither sys_enter nor sys_exit is printed (only the raw
+ * way sends them) and at most SYSCALL_TRACEPOINTS_MAX syscalls are, each with both tracepoints in a tracefs this
+ * process can read (attaching needs their ids from there; the raw way does not).
+ */
+export function syscallWay(printed: ReadonlySet<number>, k: KernelFeatures): SyscallWay {
+  if (printed.has(SYS_ENTER) || printed.has(SYS_EXIT) || k.tracefs === null || k.tracefsReadable === false) return RAW_SYSCALLS;
+  const never: readonly string[] = NEVER_RETURN; // they send no syscall event, only sys_enter
+  const names = EVENTS.filter((e) => e.hook.kind === "syscall" && printed.has(e.id) && !never.includes(e.name)).map((e) => e.name);
+  if (names.length > SYSCALL_TRACEPOINTS_MAX) return RAW_SYSCALLS;
+  for (const n of names) if (k.has(`tp:syscalls/sys_enter_${n}`) !== true || k.has(`tp:syscalls/sys_exit_${n}`) !== true) return RAW_SYSCALLS;
+  return { way: "tracepoint", syscalls: names };
 }
 
 const sys = (dir: "enter" | "exit", ...names: string[]): Hook[] => names.map((n) => `tp:syscalls/sys_${dir}_${n}` as Hook);
@@ -55,8 +81,10 @@ export function kernelAtLeast(rel: string | undefined, min: string): boolean {
 
 /** Every program of bpf/tracee.bpf.c by name. A program missing here is loaded unconditionally (and logged). */
 export const PROGRAMS: Record<string, ProgramSpec> = {
-  tracepoint__raw_syscalls__sys_enter: { always: true },
-  tracepoint__raw_syscalls__sys_exit: { always: true },
+  tracepoint__raw_syscalls__sys_enter: { always: true, syscalls: "raw" },
+  tracepoint__raw_syscalls__sys_exit: { always: true, syscalls: "raw" },
+  tracepoint__syscalls__sys_enter: { always: true, syscalls: "tracepoint" },
+  tracepoint__syscalls__sys_exit: { always: true, syscalls: "tracepoint" },
   tracepoint__sched__sched_process_fork: { always: true },
   tracepoint__sched__sched_process_exec: { always: true },
   tracepoint__sched__sched_process_exit: { always: true },
@@ -161,7 +189,11 @@ export function programProblem(name: string, k: KernelFeatures): string | null {
 }
 
 /** The tracepoints a classic-tracepoint program is attached to (those that exist), null to attach by section. */
-export function attachTargets(name: string, k: KernelFeatures): { category: string; name: string }[] | null {
+export function attachTargets(name: string, k: KernelFeatures, syscalls: SyscallWay = RAW_SYSCALLS): { category: string; name: string }[] | null {
+  if (PROGRAMS[name]?.syscalls === "tracepoint") {
+    const dir = name.endsWith("sys_enter") ? "enter" : "exit";
+    return (syscalls.way === "tracepoint" ? syscalls.syscalls : []).map((n) => ({ category: "syscalls", name: `sys_${dir}_${n}` }));
+  }
   const hooks = PROGRAMS[name]?.hooks ?? [];
   if (!hooks.length || !hooks[0].startsWith("tp:")) return null;
   return hooks.filter((h) => k.has(h) !== false).map((h) => {
@@ -204,7 +236,8 @@ function wayGroups(): string[][] {
 }
 
 /** Decides which programs to load for `chosen` (event ids) on a kernel with features `k`. */
-export function selectPrograms(chosen: Set<number>, k: KernelFeatures, capture: CaptureKinds = {}, release = osRelease()): Selection {
+export function selectPrograms(chosen: Set<number>, k: KernelFeatures, capture: CaptureKinds = {}, release = osRelease(),
+  syscalls: SyscallWay = RAW_SYSCALLS): Selection {
   const names = new Set(EVENTS.filter((e) => chosen.has(e.id)).map((e) => e.name));
   const load = new Set<string>();
   const ways = new Map<string, Way>();
@@ -213,7 +246,8 @@ export function selectPrograms(chosen: Set<number>, k: KernelFeatures, capture: 
   const programsOf = (events: string[], way: Way | undefined) =>
     entries.filter(([, s]) => s.way === way && (s.events ?? []).some((e) => events.includes(e))).map(([n]) => n);
 
-  for (const [name, s] of entries) if (s.always) load.add(name);
+  const syscallsCome = syscalls.way === "raw" || syscalls.syscalls.length > 0; // else nothing to attach them to
+  for (const [name, s] of entries) if (s.always && (!s.syscalls || (s.syscalls === syscalls.way && syscallsCome))) load.add(name);
   for (const group of wayGroups()) {
     const wanted = group.filter((e) => names.has(e));
     if (!wanted.length) continue;

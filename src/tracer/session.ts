@@ -32,7 +32,7 @@ import { kernelRelease } from "../bpf-object/names.ts";
 import { cachedCoreBtf, coreBtfName, makeCoreBtf, objectSha256, type CoreBtfJob } from "./core-btf.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
-import { allHooks, attachTargets, probeKernel, programSelector, selectPrograms } from "./programs.ts";
+import { allHooks, attachTargets, probeKernel, programSelector, RAW_SYSCALLS, selectPrograms, syscallWay } from "./programs.ts";
 import { initNamespacesEvent } from "../events/init-namespaces.ts";
 import { Sink } from "./sink.ts";
 import { trace, type KernelStats } from "./run.ts";
@@ -164,7 +164,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
 
   // Probe, then disable, then load: each kernel-function event takes the kprobe or the tracepoint way.
   const features = probeKernel(allHooks(), { btfPath: btf.path });
-  const selection = selectPrograms(new Set(o.plan.events), features, { write: o.capture.write, mem: o.capture.mem });
+  // TRACEE_RAW_SYSCALLS=1 (for tests and comparisons): the raw way whatever is chosen
+  const syscalls = process.env.TRACEE_RAW_SYSCALLS === "1" ? RAW_SYSCALLS : syscallWay(print, features);
+  log.debug(`syscall events: ${syscalls.way === "raw" ? "raw_syscalls:sys_enter/sys_exit (every syscall)" : `their own tracepoints (${syscalls.syscalls.join(" ") || "none"})`}`);
+  const selection = selectPrograms(new Set(o.plan.events), features, { write: o.capture.write, mem: o.capture.mem }, undefined, syscalls);
   for (const [event, why] of selection.unavailable) {
     const id = EVENT_BY_NAME.get(event)!.id;
     if (print.has(id)) log.warn(`${event} is unavailable on this kernel and will not be reported: ${why}`);
@@ -201,7 +204,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
         tailCalls: capture?.tailCalls.filter((t) => wantProgram(t.program)),
         extraRings: capture?.extraRings,
         wantProgram,
-        attachTargets: (name) => attachTargets(name, features),
+        attachTargets: (name) => attachTargets(name, features, syscalls),
         perfPages: o.perfPages,
         workerUrl: o.workerUrl,
         onBatch,

@@ -5,7 +5,9 @@ import { existsSync } from "node:fs";
 import { EVENT_BY_NAME, EVENTS } from "../../src/events/schema.ts";
 import { btfNames } from "../../src/tracer/btf-names.ts";
 import { readSymbols, type Hook, type KernelFeatures } from "../../src/tracer/kernel-probe.ts";
-import { PROGRAMS, attachTargets, selectPrograms, unavailableEvents } from "../../src/tracer/programs.ts";
+import {
+  PROGRAMS, RAW_SYSCALLS, SYSCALL_TRACEPOINTS_MAX, attachTargets, selectPrograms, syscallWay, unavailableEvents,
+} from "../../src/tracer/programs.ts";
 
 const ids = (...names: string[]) => new Set(names.map((n) => EVENT_BY_NAME.get(n)!.id));
 /** A kernel where every hook exists except those listed. */
@@ -94,6 +96,46 @@ describe("choosing the way in", () => {
   test("on a kernel with every hook, every event is available", () => {
     expect(unavailableEvents(kernel({ kprobes: true }))).toEqual({});
     expect(EVENTS.length).toBeGreaterThan(400);
+  });
+});
+
+describe("the way syscall events come in", () => {
+  const syscallPrograms = (s: ReturnType<typeof selectPrograms>) => [...s.load].filter((n) => PROGRAMS[n].syscalls).sort();
+
+  test("a few chosen syscalls take their own tracepoints; the raw programs stay unloaded", () => {
+    const way = syscallWay(ids("openat", "execve", "close"), kernel({ kprobes: false }));
+    expect(way).toEqual({ way: "tracepoint", syscalls: ["close", "execve", "openat"].sort((a, b) => EVENT_BY_NAME.get(a)!.id - EVENT_BY_NAME.get(b)!.id) });
+    const s = selectPrograms(ids("openat", "execve", "close"), kernel({ kprobes: false }), {}, undefined, way);
+    expect(syscallPrograms(s)).toEqual(["tracepoint__syscalls__sys_enter", "tracepoint__syscalls__sys_exit"]);
+    expect(attachTargets("tracepoint__syscalls__sys_enter", kernel({ kprobes: false }), way)!.map((t) => `${t.category}:${t.name}`))
+      .toEqual(["syscalls:sys_enter_close", "syscalls:sys_enter_execve", "syscalls:sys_enter_openat"]);
+    expect(attachTargets("tracepoint__syscalls__sys_exit", kernel({ kprobes: false }), way)!.map((t) => t.name))
+      .toEqual(["sys_exit_close", "sys_exit_execve", "sys_exit_openat"]);
+  });
+
+  test("no syscall chosen: the tracepoint way with nothing attached, so syscalls run no BPF", () => {
+    const way = syscallWay(ids("sched_process_exec"), kernel({ kprobes: false }));
+    expect(way).toEqual({ way: "tracepoint", syscalls: [] });
+    expect(attachTargets("tracepoint__syscalls__sys_exit", kernel({ kprobes: false }), way)).toEqual([]);
+    expect(syscallPrograms(selectPrograms(ids("sched_process_exec"), kernel({ kprobes: false }), {}, undefined, way))).toEqual([]);
+  });
+
+  test("syscalls that never return send no syscall event and are not attached", () => {
+    expect(syscallWay(ids("exit_group", "openat"), kernel({ kprobes: false }))).toEqual({ way: "tracepoint", syscalls: ["openat"] });
+  });
+
+  test("the raw way: sys_enter or sys_exit printed, too many syscalls, no tracefs, or a syscall without its tracepoints", () => {
+    const k = kernel({ kprobes: false });
+    expect(syscallWay(ids("sys_enter", "openat"), k)).toEqual(RAW_SYSCALLS);
+    expect(syscallWay(ids("sys_exit"), k)).toEqual(RAW_SYSCALLS);
+    const many = EVENTS.filter((e) => e.hook.kind === "syscall" && !["exit", "exit_group", "rt_sigreturn"].includes(e.name)).slice(0, SYSCALL_TRACEPOINTS_MAX + 1);
+    expect(syscallWay(new Set(many.map((e) => e.id)), k)).toEqual(RAW_SYSCALLS);
+    expect(syscallWay(new Set(many.slice(0, SYSCALL_TRACEPOINTS_MAX).map((e) => e.id)), k).way).toBe("tracepoint");
+    expect(syscallWay(ids("openat"), kernel({ kprobes: false, tracefs: null }))).toEqual(RAW_SYSCALLS);
+    expect(syscallWay(ids("openat"), { ...kernel({ kprobes: false }), tracefsReadable: false })).toEqual(RAW_SYSCALLS);
+    expect(syscallWay(ids("openat", "close"), kernel({ kprobes: false, missing: ["tp:syscalls/sys_exit_close"] }))).toEqual(RAW_SYSCALLS);
+    const s = selectPrograms(ids("openat"), k, {}, undefined, RAW_SYSCALLS);
+    expect(syscallPrograms(s)).toEqual(["tracepoint__raw_syscalls__sys_enter", "tracepoint__raw_syscalls__sys_exit"]);
   });
 });
 
