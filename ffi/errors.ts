@@ -40,8 +40,11 @@ const PRIVILEGE_HINT = "run as root or grant CAP_BPF, CAP_PERFMON and CAP_SYS_RE
 
 function hintFor(op: string, errno: number): string {
   switch (Math.abs(errno)) {
-    case 1:
     case 13:
+      // privileges are checked before anything is loaded, so a load refused now is the verifier's (or a policy's) no
+      if (op.startsWith("loading")) return "the kernel refused a program (its verifier, or a security policy such as lockdown); run with --debug to see the verifier's log";
+      return PRIVILEGE_HINT;
+    case 1:
       return PRIVILEGE_HINT;
     case 12:
       return "raise RLIMIT_MEMLOCK (ulimit -l unlimited) or lower --perf-buffer-size";
