@@ -48,6 +48,8 @@ static __always_inline __u64 buf__off(struct event_buf *b)
  * verifier skips the way not taken, so older kernels verify (and run) the plain loops. Loop-carried offsets stay in
  * map memory or in scalars nothing bounds, so the body's states after one iteration match those before it. */
 #define LOOP_HELPER (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) && !(tracee_cfg.options & OPT_NO_BPF_LOOP))
+/* bpf_snprintf (5.13+) likewise spares the verifier a number's digit loops; the same option turns it off. */
+#define SNPRINTF_HELPER (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_snprintf) && !(tracee_cfg.options & OPT_NO_BPF_LOOP))
 
 static __always_inline struct event_buf *buf__get(__u32 slot)
 {

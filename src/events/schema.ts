@@ -663,8 +663,8 @@ export const OPTION = {
   exec_env: 1 << 0, stack_addresses: 1 << 1, detect_syscall: 1 << 2,
   capture_write: 1 << 3, capture_exec: 1 << 4, capture_mem: 1 << 5,
   cgroup_v1: 1 << 6, // context cgroup_id = the cgroup of the v1 hierarchy cpuset (subsys[0]) is bound to, not the v2 one
-  // loops (argv/envp arrays, path walks) as plain bounded loops even where bpf_loop exists (5.17+): the way older
-  // kernels take, kept testable here (TRACEE_NO_BPF_LOOP=1)
+  // loops (argv/envp arrays, path walks, a number's digits) as plain bounded loops even where bpf_loop (5.17+) and
+  // bpf_snprintf (5.13+) exist: the way older kernels take, kept testable here (TRACEE_NO_BPF_LOOP=1)
   no_bpf_loop: 1 << 7,
 } as const;
 

@@ -106,6 +106,22 @@ describe("file events", () => {
   });
 });
 
+describe("files without a path", () => {
+  // named as /proc/PID/fd shows them; the inode number is written by bpf_snprintf (5.13+), or digit by digit
+  // where the kernel lacks it (TRACEE_NO_BPF_LOOP=1 takes that way here)
+  for (const [way, env] of [["bpf_snprintf", {}], ["digit loops", { TRACEE_NO_BPF_LOOP: "1" }]] as const) {
+    test(`a write into a pipe and a socket shows pipe:[INO] and socket:[INO] (${way})`, async () => {
+      requireRoot();
+      const run = await traceFixture(["event=vfs_write"], [["pipe"]], { env });
+      const fix = run.runs[0];
+      expect(run.code).toBe(0);
+      const names = eventsOf(run.events, "vfs_write", fix.pid).map((e) => [argsOf(e).pathname, argsOf(e).inode]);
+      expect(names).toContainEqual([`pipe:[${fix.num("pipe_ino")}]`, fix.num("pipe_ino")]);
+      expect(names).toContainEqual([`socket:[${fix.num("socket_ino")}]`, fix.num("socket_ino")]);
+    });
+  }
+});
+
 describe("essential events", () => {
   test("event=magic_write loads the vfs_write programs but prints only magic_write", async () => {
     const file = join(dir, "magic-only.bin");

@@ -63,10 +63,11 @@ export interface TracedRun {
  * Starts tracee (JSON output, kernel filter on the fixture's comm plus `comms`), runs each step list as one
  * fixture process, stops tracee and returns every event it printed.
  */
-export async function traceFixture(trace: string[], stepLists: string[][], o: { comms?: string[]; output?: string[]; cwd?: string } = {}): Promise<TracedRun> {
+export async function traceFixture(trace: string[], stepLists: string[][],
+  o: { comms?: string[]; output?: string[]; cwd?: string; env?: Record<string, string> } = {}): Promise<TracedRun> {
   const args = ["--output", "json", ...(o.output ?? []).flatMap((x) => ["--output", x]),
     "--trace", `comm=${[FIXTURE_COMM, ...(o.comms ?? [])].join(",")}`, ...trace.flatMap((t) => ["--trace", t])];
-  const t = await startTracee(args);
+  const t = await startTracee(args, undefined, o.env);
   const runs: FixtureRun[] = [];
   for (const steps of stepLists) runs.push(await runFixture(steps, o.cwd));
   // the last samples sit below the rings' wake-up watermark until tracee drains them at stop
