@@ -317,8 +317,19 @@ if (SECTIONS.has("startup")) {
     ["openat, json, first start (no minimal BTF yet)", ["--trace", "event=openat", "--output", "json", "--install-path", "FRESH"]],
   ] as const;
   const runs = configs.map(() => ({ ms: [] as number[], cpu: [] as number[], rss: [] as number[] }));
+  // A yardstick for the host's speed at the time (this VM's varies by a third between hours): a hello-world Bun
+  // executable, from exec to exit, measured in the same rounds.
+  const hello = join(WORK, "hello");
+  writeFileSync(hello + ".ts", "console.log('hello');\n");
+  const built = Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", hello + ".ts", "--outfile", hello], { stdout: "ignore", stderr: "pipe" });
+  const helloMs: number[] = [];
   // interleaved, one start of each configuration per round: the host's drift falls on every row alike
   for (let rep = 0; rep < Math.max(REPEAT, 7); rep++) {
+    if (built.exitCode === 0) {
+      const t0 = performance.now();
+      Bun.spawnSync([hello], { stdout: "ignore" });
+      helloMs.push(performance.now() - t0);
+    }
     for (const [i, [, args]] of configs.entries()) {
       const dir = mkdtempSync(join(WORK, "start-"));
       const t0 = performance.now();
@@ -338,7 +349,10 @@ if (SECTIONS.has("startup")) {
     console.log(`| ${label} | ${median(ms).toFixed(0)} ms | ${(median(cpu) * 1000).toFixed(0)} ms | ${fmtMiB(median(rss))} |`);
     startup.push({ label, ms, cpu, rss });
   }
+  if (helloMs.length) console.log(`| for scale: a hello-world Bun executable, exec to exit | ${median(helloMs).toFixed(0)} ms | - | - |`);
+  else console.log(`(the hello-world yardstick did not compile: ${built.stderr.toString().trim().split("\n")[0]})`);
   results.startup = startup;
+  results.startupHelloMs = helloMs;
 }
 
 // 6. what the BPF programs cost inside the traced syscalls (kernel.bpf_stats_enabled, turned on for this part only)
