@@ -1,16 +1,16 @@
 // Checks, before anything touches the kernel, that this process may trace (capabilities) and that CO-RE has
 // a BTF to relocate against (the kernel's own, or a file the user gives).
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { effectiveCaps } from "../../ffi/libc.ts";
 import { ElfError, sectionNamesOfFile } from "../bpf-object/elf.ts";
+import { kernelRelease } from "../bpf-object/names.ts";
 
 const CAP = { SYS_ADMIN: 21, SYS_RESOURCE: 24, PERFMON: 38, BPF: 39 } as const;
 
 /** A runtime condition that stops tracee before it starts, with a one-line message that names the fix (exit 1). */
 export class PreflightError extends Error {}
 
-const kernelRelease = () => readFileSync("/proc/sys/kernel/osrelease", "utf8").trim();
-
+/** Whether kernel release `release` ("6.18.44-...") is at least major.minor; false when it cannot be read. */
 export function kernelAtLeast(release: string, major: number, minor: number): boolean {
   const m = /^(\d+)\.(\d+)/.exec(release);
   return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));

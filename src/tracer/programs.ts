@@ -1,8 +1,9 @@
 // Which BPF programs to load for the chosen events, and which way (kprobe or tracepoint) each kernel-function
 // event takes on this kernel: probe, then disable, then load. Events nobody can produce here are reported.
-import { readFileSync } from "node:fs";
+import { kernelRelease } from "../bpf-object/names.ts";
 import { EVENTS, NEVER_RETURN, SYS_ENTER, SYS_EXIT } from "../events/schema.ts";
 import { probeKernel, type Hook, type KernelFeatures } from "./kernel-probe.ts";
+import { kernelAtLeast as preflightAtLeast } from "./preflight.ts";
 
 export type Way = "kprobe" | "tracepoint";
 
@@ -73,10 +74,8 @@ const cap = (capture: "write" | "mem", way: Way | undefined, hooks: Hook[], minK
 
 /** Whether kernel release `rel` ("6.18.44-...") is at least `min` ("5.17"); unknown releases pass. */
 export function kernelAtLeast(rel: string | undefined, min: string): boolean {
-  const m = /^(\d+)\.(\d+)/.exec(rel ?? "");
-  if (!m) return true;
   const [maj, mnr] = min.split(".").map(Number);
-  return Number(m[1]) > maj || (Number(m[1]) === maj && Number(m[2]) >= mnr);
+  return !/^\d+\.\d+/.test(rel ?? "") || preflightAtLeast(rel!, maj, mnr);
 }
 
 /** Every program of bpf/tracee.bpf.c by name. A program missing here is loaded unconditionally (and logged). */
@@ -309,7 +308,7 @@ function selectCapture(load: Set<string>, names: Set<string>, k: KernelFeatures,
 
 function osRelease(): string | undefined {
   try {
-    return readFileSync("/proc/sys/kernel/osrelease", "utf8").trim();
+    return kernelRelease();
   } catch {
     return undefined;
   }
