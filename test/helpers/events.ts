@@ -1,6 +1,6 @@
 // Helpers for the event e2e tests: the `evfix` fixture (test/fixtures/events.c), run under a tracee that
 // filters on its comm in the kernel, with the fixture's "key value" report parsed for assertions.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jsonLines, ROOT, startTracee } from "./tracee.ts";
@@ -12,7 +12,9 @@ let fixturePath: string | null = null;
 /** Compiles test/fixtures/events.c once per run. */
 export function evfix(): string {
   if (fixturePath) return fixturePath;
-  const out = join(mkdtempSync(join(tmpdir(), "tracee-evfix-")), FIXTURE_COMM);
+  const dir = mkdtempSync(join(tmpdir(), "tracee-evfix-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, FIXTURE_COMM);
   const cc = Bun.spawnSync(["cc", "-O1", "-pthread", "-o", out, join(ROOT, "test/fixtures/events.c")], { stderr: "pipe" });
   if (cc.exitCode !== 0) throw new Error(`compiling the events fixture failed: ${cc.stderr.toString()}`);
   fixturePath = out;

@@ -66,7 +66,9 @@ export const WORKLOAD_COMM = `wl-${process.pid}`.slice(0, 15);
 /** Compiles test/fixtures/workload.c once per run. */
 export function workload(): string {
   if (workloadPath) return workloadPath;
-  const out = join(mkdtempSync(join(tmpdir(), "tracee-wl-")), WORKLOAD_COMM);
+  const dir = mkdtempSync(join(tmpdir(), "tracee-wl-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, WORKLOAD_COMM);
   const cc = Bun.spawnSync(["cc", "-O1", "-o", out, join(ROOT, "test/fixtures/workload.c")], { stderr: "pipe" });
   if (cc.exitCode !== 0) throw new Error(`compiling the workload failed: ${cc.stderr.toString()}`);
   workloadPath = out;

@@ -1,7 +1,7 @@
 // `--list` in the reference's layout (§1.6) and as JSON lines, with each event's availability; and the
 // init_namespaces event built from a namespace directory.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listJson, listText } from "../../src/cli/list.ts";
@@ -66,6 +66,7 @@ describe("init_namespaces", () => {
       cgroup: 18, ipc: 17, mnt: 11, net: 14, pid: 12, pid_for_children: 13, user: 15, uts: 16,
     });
     expect(ev.args.every((a) => a.type === "u32")).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test("falls back to the next directory when PID 1's links cannot be read", () => {
@@ -73,5 +74,6 @@ describe("init_namespaces", () => {
     symlinkSync("mnt:[99]", join(good, "mnt"));
     const ev = initNamespacesEvent(0n, [join(good, "missing"), good]);
     expect(ev.args).toEqual([{ name: "mnt", type: "u32", wire: "uint", value: 99 }]);
+    rmSync(good, { recursive: true, force: true });
   });
 });

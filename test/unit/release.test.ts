@@ -1,7 +1,7 @@
 // The release's generated documents and the slim image's shape: the man page and the completions come from
 // the flag definitions and help pages and offer only what tracee accepts; the image is the tarball's contents.
-import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bashCompletion, helpWords, valueWords, zshCompletion } from "../../build/release/completions.ts";
@@ -14,6 +14,7 @@ import { parseOutputOptions } from "../../src/output/options.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "tracee-unit-release-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const has = (cmd: string) => Bun.spawnSync(["sh", "-c", `command -v ${cmd}`]).exitCode === 0;
 
 describe("the man page", () => {
