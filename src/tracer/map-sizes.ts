@@ -43,13 +43,22 @@ export function unusedMapSizes(filterEnabled: number, options: number, events: r
 }
 
 /**
- * Creation flags to add before load, by map name, for the running kernel. args_map (one entry per thread inside a
- * chosen syscall, 16,384 at most) is the largest map: preallocating its 2.6 MB took ~7 ms of every start. From 6.1
- * the kernel allocates hash elements for tracing programs from per-CPU caches (bpf_mem_alloc), so the map is created
- * empty and holds only the threads in a syscall; a failed allocation is an update that fails, counted at exit as
- * args_missing, as a full map is. Before 6.1 run-time allocation from tracing programs is unsafe (and warned about),
- * so the map stays preallocated there.
+ * The hash maps (LRU maps are always preallocated): per-thread syscall arguments, the filters' values (written by user
+ * space), the container table and the process tables of follow, pid=new and tree (written by the programs).
+ */
+const HASH_MAPS = [
+  "args_map", "uid_filter_map", "pid_filter_map", "mntns_filter_map", "pidns_filter_map", "uts_filter_map", "comm_filter_map",
+  "traced_pids_map", "new_pids_map", "process_tree_map", "containers_map", "container_ids_map",
+];
+
+/**
+ * Creation flags to add before load, by map name, for the running kernel. The kernel preallocates a hash map's
+ * elements when it creates the map: args_map alone (16,384 threads inside a syscall) is 2.6 MB and took ~7 ms of
+ * every start, containers_map ~3 ms, a process table in use ~4 ms. From 6.1 the kernel allocates hash elements for
+ * tracing programs from per-CPU caches (bpf_mem_alloc), so these maps are created empty and hold only what is in
+ * them; a failed allocation is an update that fails (for args_map counted at exit as args_missing, as a full map
+ * is). Before 6.1 run-time allocation from tracing programs is unsafe (and warned about), so they stay preallocated.
  */
 export function mapFlags(release: string): Record<string, number> {
-  return kernelAtLeast(release, 6, 1) ? { args_map: BPF_F_NO_PREALLOC } : {};
+  return kernelAtLeast(release, 6, 1) ? Object.fromEntries(HASH_MAPS.map((m) => [m, BPF_F_NO_PREALLOC])) : {};
 }

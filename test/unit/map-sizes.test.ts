@@ -31,9 +31,13 @@ test("a map in use keeps its size", () => {
   }
 });
 
-test("args_map is allocated on demand from 6.1 (bpf_mem_alloc), preallocated before", () => {
-  expect(mapFlags("6.1.0-13-amd64")).toEqual({ args_map: BPF_F_NO_PREALLOC });
-  expect(mapFlags("6.18.4")).toEqual({ args_map: BPF_F_NO_PREALLOC });
+test("hash maps are allocated as used from 6.1 (bpf_mem_alloc), preallocated before", () => {
+  for (const release of ["6.1.0-13-amd64", "6.18.4"]) {
+    const f = mapFlags(release);
+    for (const m of ["args_map", "containers_map", "process_tree_map", "comm_filter_map"]) expect(f[m]).toBe(BPF_F_NO_PREALLOC);
+    // LRU maps cannot do without preallocation
+    for (const m of ["cred_snap_map", "ns_snap_map", "alert_map", "vfs_write_map", "capture_files_map"]) expect(f[m]).toBeUndefined();
+  }
   expect(mapFlags("6.0.19")).toEqual({});
   expect(mapFlags("5.15.0-91-generic")).toEqual({});
   expect(mapFlags("4.18.0-553.el8_10.x86_64")).toEqual({});
