@@ -12,11 +12,11 @@ function commit(): string {
 }
 
 // The embedded object's ABI stamp and digest, known now: start-up need not parse and hash 0.9 MB to learn them.
-const { readStamp } = await import("../src/bpf-object/stamp.ts");
+const { objectSha256, readStamp } = await import("../src/bpf-object/stamp.ts");
 const object = await Bun.file(root + "dist/embed/tracee.bpf.o").bytes();
 const objectDefines = {
   TRACEE_OBJECT_ABI: JSON.stringify(readStamp(object)),
-  TRACEE_OBJECT_SHA256: JSON.stringify(new Bun.CryptoHasher("sha256").update(object).digest("hex")),
+  TRACEE_OBJECT_SHA256: JSON.stringify(objectSha256(object)),
 };
 
 const result = await Bun.build({

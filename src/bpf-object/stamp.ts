@@ -30,6 +30,9 @@ export function readStamp(bytes: Uint8Array): string {
   return text.slice(PREFIX.length);
 }
 
+/** The SHA-256 (hex) of an object's bytes: recorded for the embedded object by the build, names its minimal BTF. */
+export const objectSha256 = (bytes: Uint8Array) => new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+
 /** Throws RejectedObject unless `bytes` is a tracee object stamped `want`. */
 export function checkObject(bytes: Uint8Array, want: string): void {
   const got = readStamp(bytes);

@@ -152,11 +152,11 @@ function params(list: string): Param[] {
 }
 
 /**
- * x86-64 syscalls: [id, name, sets besides "syscalls", params] (a function: only the build computes from it). Reference §4.8 plus the ones kernels gained since,
- * checked against the running kernel's syscall tracepoints (test/e2e/schema-kernel.test.ts). Where the reference
- * lists a different arity than the kernel's ABI, the kernel wins, because an argument the syscall does not take
- * is a stale register: faccessat, fchmodat and eventfd lose a trailing argument; sysfs, membarrier, close_range,
- * epoll_pwait2 and io_uring_enter gain theirs.
+ * x86-64 syscalls: [id, name, sets besides "syscalls", params] (a function: only the build computes from it).
+ * Reference §4.8 plus the ones kernels gained since, checked against the running kernel's syscall tracepoints
+ * (test/e2e/schema-kernel.test.ts). Where the reference lists a different arity than the kernel's ABI, the kernel
+ * wins, because an argument the syscall does not take is a stale register: faccessat, fchmodat and eventfd lose a
+ * trailing argument; sysfs, membarrier, close_range, epoll_pwait2 and io_uring_enter gain theirs.
  */
 const SYSCALL_TABLE = (): [number, string, string, string][] => [
   [0, "read", "fs fs_read_write", "int fd, void* buf, size_t count"],

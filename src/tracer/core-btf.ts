@@ -26,9 +26,6 @@ export function coreBtfName(objectSha256: string, kernelBtf = KERNEL_BTF): strin
   return `${PREFIX}${h.digest("hex").slice(0, 16)}.btf`;
 }
 
-/** The SHA-256 (hex) of an object's bytes, as coreBtfName takes it. */
-export const objectSha256 = (object: Uint8Array) => new Bun.CryptoHasher("sha256").update(object).digest("hex");
-
 /**
  * The cached minimal BTF, checked (a regular file of root's or ours, not a link, that libbpf parses) and copied into
  * a memfd so that what libbpf opens is what was checked; its /proc/self/fd path, or null to use the kernel's BTF.

@@ -29,7 +29,8 @@ import { Readiness } from "./readiness.ts";
 import { Backlog } from "../pipeline/backlog.ts";
 import { mapFlags, unusedMapSizes } from "./map-sizes.ts";
 import { kernelRelease } from "../bpf-object/names.ts";
-import { cachedCoreBtf, coreBtfName, makeCoreBtf, objectSha256, type CoreBtfJob } from "./core-btf.ts";
+import { cachedCoreBtf, coreBtfName, makeCoreBtf, type CoreBtfJob } from "./core-btf.ts";
+import { objectSha256 } from "../bpf-object/stamp.ts";
 import { ExecHasher } from "./exec-hash.ts";
 import { StackReader } from "./stacks.ts";
 import { allHooks, attachTargets, probeKernel, programSelector, RAW_SYSCALLS, selectPrograms, syscallWay } from "./programs.ts";
@@ -67,7 +68,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
   Sink.check(o.output.outFile);
   Sink.check(o.output.errFile);
   // Privileges next: nothing below runs (no build, no file in the install path) for a user who cannot trace.
-  checkCapabilities();
+  const release = kernelRelease();
+  checkCapabilities(undefined, release);
   // compiled by the engine's threads while the main thread loads libbpf and the object (~3 ms when synchronous)
   const decoderModule = embeddedDecoder().then((bytes) => WebAssembly.compile(bytes));
   decoderModule.catch(() => {}); // awaited below; a failure is reported there, not as an unhandled rejection
@@ -167,7 +169,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   // TRACEE_RAW_SYSCALLS=1 (for tests and comparisons): the raw way whatever is chosen
   const syscalls = process.env.TRACEE_RAW_SYSCALLS === "1" ? RAW_SYSCALLS : syscallWay(print, features);
   log.debug(`syscall events: ${syscalls.way === "raw" ? "raw_syscalls:sys_enter/sys_exit (every syscall)" : `their own tracepoints (${syscalls.syscalls.join(" ") || "none"})`}`);
-  const selection = selectPrograms(new Set(o.plan.events), features, { write: o.capture.write, mem: o.capture.mem }, undefined, syscalls);
+  const selection = selectPrograms(new Set(o.plan.events), features, { write: o.capture.write, mem: o.capture.mem }, release, syscalls);
   for (const [event, why] of selection.unavailable) {
     const id = EVENT_BY_NAME.get(event)!.id;
     if (print.has(id)) log.warn(`${event} is unavailable on this kernel and will not be reported: ${why}`);
@@ -198,7 +200,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
           ...kernelFilters,
         }),
         mapSizes: unusedMapSizes(kernelFilters.filter_enabled, options, o.plan.events),
-        mapFlags: mapFlags(kernelRelease()),
+        mapFlags: mapFlags(release),
         entries: capture ? capture.mapEntries([...kernelMapEntries(o.plan), ...treeEntries(o.plan)]) : [...kernelMapEntries(o.plan), ...treeEntries(o.plan)],
         // only the senders of the way taken are loaded: the other's prog-array slot stays empty
         tailCalls: capture?.tailCalls.filter((t) => wantProgram(t.program)),
